@@ -1,0 +1,40 @@
+# Two commands for a new user: `make demo` and `make test`. Both build .venv on first use.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared/data/dev
+STAMP := $(VENV)/.sitroom-installed
+
+.PHONY: demo test lint eval bench clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 3; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e ".[model,test]"
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/sitroom run examples/
+	@rm -f demo.duckdb
+	$(BIN)/sitroom ingest examples/ --db demo.duckdb
+	$(BIN)/sitroom db info --db demo.duckdb
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+test: lint
+	$(BIN)/pytest -q
+
+eval: $(STAMP)
+	@if [ -d "$(SHARED)" ]; then $(BIN)/sitroom eval --set gate --dev "$(SHARED)"; \
+	else echo "make eval: skipped, $(SHARED) is absent (the dev gold sets live there)"; fi
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_pipeline.py --dev "$(SHARED)" --out BENCHMARKS.md
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info demo.duckdb

@@ -1,0 +1,155 @@
+"""The main job: sources → ingest → nlp → extract → resolve → ArticleResult, one per input.
+
+Every input yields a result; an input that fails at any stage yields its Failure, and the run goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from sitroom.config import Settings, load
+from sitroom.records import Article, ArticleResult, Failure, Stage
+
+
+def _failure(article: Article, stage: Stage, exc: Exception) -> ArticleResult:
+    code = getattr(exc, "code", None) or f"E_{stage.value.upper()}"
+    return ArticleResult(
+        article=article,
+        failures=(
+            Failure(
+                source=article.source or article.ref,
+                stage=stage,
+                code=code,
+                message=f"{type(exc).__name__}: {exc}",
+                article_id=article.id,
+            ),
+        ),
+    )
+
+
+def process_articles(
+    items: Iterable[Article | Failure], settings: Settings | None = None
+) -> Iterator[ArticleResult]:
+    """Parse and resolve articles in batches; failures from ingest pass through as results."""
+    from sitroom.extract import extract
+    from sitroom.nlp import load as load_model
+    from sitroom.nlp import parse
+    from sitroom.resolve.events import resolve_article
+
+    settings = settings or load()
+    nlp = load_model(settings.model)
+    it = iter(items)
+    while batch := list(islice(it, settings.batch_size)):
+        todo = []
+        for item in batch:
+            if isinstance(item, Failure):
+                yield ArticleResult(article=None, failures=(item,))
+            else:
+                todo.append(item)
+        try:
+            docs = list(
+                parse(
+                    nlp, (a.text for a in todo), batch_size=settings.batch_size, max_chars=settings.max_chars
+                )
+            )
+        except Exception:  # one bad text must not sink the batch: parse one by one
+            docs = []
+            for a in todo:
+                try:
+                    docs.extend(parse(nlp, [a.text], max_chars=settings.max_chars))
+                except Exception as e:  # noqa: BLE001 - recorded as the article's failure
+                    docs.append(e)
+        for article, doc in zip(todo, docs, strict=True):
+            if isinstance(doc, Exception):
+                yield _failure(article, Stage.NLP, doc)
+                continue
+            try:
+                candidates = extract(doc)
+            except Exception as e:  # noqa: BLE001
+                yield _failure(article, Stage.EXTRACT, e)
+                continue
+            try:
+                yield resolve_article(article, doc, candidates)
+            except Exception as e:  # noqa: BLE001
+                yield _failure(article, Stage.RESOLVE, e)
+
+
+def run(
+    sources: Iterable[str], *, published: str | None = None, settings: Settings | None = None, stdin=None
+) -> Iterator[ArticleResult]:
+    """Read sources (files, folders, globs, '-') and process every article in them."""
+    from sitroom.ingest import read
+
+    yield from process_articles(read(sources, published=published, stdin=stdin), settings)
+
+
+def process(
+    text: str,
+    *,
+    published: str | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    title: str | None = None,
+    ref: str = "text",
+    settings: Settings | None = None,
+) -> ArticleResult:
+    """Process one article text. Raises InputError for text that is not an article (e.g. empty)."""
+    from sitroom.ingest import from_text
+
+    article = from_text(text, ref=ref, published=published, url=url, outlet=outlet, title=title)
+    return next(process_articles([article], settings))
+
+
+@dataclass(slots=True)
+class IngestCounts:
+    new: int = 0
+    known: int = 0
+    failed: int = 0
+    events: int = 0
+
+
+def ingest(
+    sources: Iterable[str],
+    store,
+    *,
+    published: str | None = None,
+    settings: Settings | None = None,
+    stdin=None,
+    on_result: Callable[[ArticleResult], None] | None = None,
+    write_every: int = 256,
+) -> IngestCounts:
+    """Process sources into the store. Articles already stored (same content hash) are not parsed
+    again, so a re-run after a crash resumes where the last committed batch ended."""
+    from sitroom.ingest import read
+
+    counts = IngestCounts()
+    seen: set[str] = set()
+
+    def fresh(items: Iterable[Article | Failure]) -> Iterator[Article | Failure]:
+        for item in items:
+            if isinstance(item, Article):
+                if item.id in seen or store.known_ids([item.id]):
+                    counts.known += 1
+                    continue
+                seen.add(item.id)
+            yield item
+
+    batch: list[ArticleResult] = []
+
+    def flush() -> None:
+        written = store.write(batch)
+        counts.new += written.new
+        counts.events += written.events
+        batch.clear()
+
+    for res in process_articles(fresh(read(sources, published=published, stdin=stdin)), settings):
+        counts.failed += bool(res.failures)
+        if on_result:
+            on_result(res)
+        batch.append(res)
+        if len(batch) >= write_every:
+            flush()
+    flush()
+    return counts

@@ -1,0 +1,1 @@
+"""resolve: turn extracted spans into coded events with actors, place and date."""

@@ -1,0 +1,125 @@
+"""Assemble events: one candidate + resolved actors, place, date and ontology codes → Event."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sitroom.records import (
+    ActorRef,
+    Article,
+    ArticleResult,
+    Candidate,
+    Event,
+    Evidence,
+    PlaceRef,
+    Precision,
+)
+from sitroom.resolve.context import ArticleContext
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+METHOD = "sitroom.resolve.v1"
+
+
+def event_id(article_id: str, cand: Candidate) -> str:
+    """Stable across runs: article id + trigger offsets (+ source offsets, for reciprocal pairs)."""
+    key = f"{article_id}:{cand.trigger.start}:{cand.trigger.end}:{cand.event_type}"
+    key += "".join(f":{s.start}-{s.end}" for s in cand.source)
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def published_date(article: Article) -> date | None:
+    if not article.published:
+        return None
+    try:
+        return date.fromisoformat(article.published[:10])
+    except ValueError:
+        return None
+
+
+def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> ArticleResult:
+    """Resolve every candidate of one article. Raises on bugs; the pipeline records them as failures."""
+    from sitroom.config import load
+    from sitroom.resolve.actors import actor_mentions, resolve_actor
+    from sitroom.resolve.coding import code_event
+    from sitroom.resolve.dates import event_date
+    from sitroom.resolve.gazetteer import open_gazetteer
+    from sitroom.resolve.places import article_focus, event_location, find_places
+
+    gaz = open_gazetteer(load().cache_path())
+    places = tuple(find_places(doc, article, gaz))
+    ctx = ArticleContext(
+        article=article,
+        doc=doc,
+        published=published_date(article),
+        places=places,
+        focus=tuple(article_focus(places)),
+    )
+    actors = tuple(actor_mentions(ctx))
+    events = []
+    for cand in candidates:
+        source = tuple(a for s in cand.source for a in resolve_actor(s, ctx))
+        target = tuple(a for s in cand.target for a in resolve_actor(s, ctx))
+        coding = code_event(cand, source=source, target=target)
+        location = event_location(cand, ctx) or _fallback_location(ctx, gaz)
+        events.append(
+            Event(
+                id=event_id(article.id, cand),
+                article_id=article.id,
+                event_type=coding.event_type,
+                cameo=coding.cameo,
+                cameo_root=coding.cameo_root,
+                quad_class=coding.quad_class,
+                goldstein=coding.goldstein,
+                mode=coding.mode,
+                context=coding.context,
+                acled_event_type=coding.acled_event_type,
+                acled_sub_event_type=coding.acled_sub_event_type,
+                source=source,
+                target=target,
+                location=location,
+                date=event_date(cand, ctx),
+                modality=cand.modality,
+                attribution=cand.attribution,
+                quantities=cand.quantities,
+                evidence=Evidence(
+                    sentence=cand.sentence.text,
+                    start=cand.sentence.start,
+                    end=cand.sentence.end,
+                    trigger=cand.trigger.text,
+                    trigger_start=cand.trigger.start,
+                    trigger_end=cand.trigger.end,
+                ),
+                confidence=cand.confidence,
+                method=f"{cand.method}+{METHOD}",
+            )
+        )
+    return ArticleResult(article=article, events=tuple(events), places=places, actors=actors)
+
+
+def _fallback_location(ctx: ArticleContext, gaz) -> PlaceRef | None:
+    """No place in the event's clause: the article's focus country, at country precision.
+
+    Only when the article has a clear focus (named more than any other country); else none."""
+    if not ctx.focus:
+        return None
+    entry = gaz.country(ctx.focus[0])
+    if entry is None:
+        return None
+    return PlaceRef(
+        text="",
+        name=entry.name,
+        country=ctx.focus[0],
+        lat=entry.lat,
+        lon=entry.lon,
+        precision=Precision.COUNTRY,
+        gazetteer_id=entry.id,
+        geonames_id=getattr(entry, "geonames_id", None),
+        method="sitroom.places.focus.v1",
+    )
+
+
+__all__ = ["ActorRef", "resolve_article", "event_id"]
