@@ -1,0 +1,127 @@
+"""Throughput of Sitroom's pipeline against plain spaCy `nlp.pipe` on the same texts, same run.
+
+Each side runs in its own process (so peak memory is its own), loads once, warms up on a few texts,
+then is timed over the corpus. Usage:
+
+    python benchmarks/bench_pipeline.py --dev ../shared/data/dev [--n 300] [--out BENCHMARKS.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+
+def corpus(dev: Path, n: int) -> list[str]:
+    """Real news texts from the dev sets: GeoWebNews then ECB+ documents."""
+    texts: list[str] = []
+    for rel, key in (("places/geowebnews.jsonl", "text"), ("stories/ecbplus_docs.jsonl", "text")):
+        with open(dev / rel, encoding="utf-8") as f:
+            texts += [json.loads(line)[key] for line in f if line.strip()]
+    return [t for t in texts if t.strip()][:n]
+
+
+def worker(side: str, dev: Path, n: int, batch: int) -> dict:
+    texts = corpus(dev, n)
+    words = sum(len(t.split()) for t in texts)
+    t0 = time.perf_counter()
+    if side == "spacy":
+        from sitroom.nlp import load
+
+        nlp = load()
+        list(nlp.pipe(texts[:8]))  # warm-up
+        load_s = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=batch):
+            pass
+    else:
+        from sitroom.config import load as settings
+        from sitroom.ingest import from_text
+        from sitroom.pipeline import process_articles
+
+        s = settings(batch_size=batch)
+        warm = [from_text(t, ref=f"w{i}") for i, t in enumerate(texts[:8])]
+        list(process_articles(warm, s))
+        load_s = time.perf_counter() - t0
+        arts = [from_text(t, ref=f"b{i}", published="2024-05-03") for i, t in enumerate(texts)]
+        t1 = time.perf_counter()
+        events = sum(len(r.events) for r in process_articles(arts, s))
+    secs = time.perf_counter() - t1
+    out = {
+        "side": side,
+        "articles": len(texts),
+        "words": words,
+        "seconds": round(secs, 2),
+        "articles_per_s": round(len(texts) / secs, 2),
+        "words_per_s": round(words / secs),
+        "load_s": round(load_s, 2),
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    if side == "sitroom":
+        out["events"] = events
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dev", type=Path, default=Path("../shared/data/dev"))
+    ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--side", choices=["spacy", "sitroom"], help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.side:
+        print(json.dumps(worker(a.side, a.dev, a.n, a.batch)))
+        return
+    if not (a.dev / "places/geowebnews.jsonl").exists():
+        sys.exit(f"bench: {a.dev} is absent; the benchmark reads real articles from the dev sets")
+    runs = {}
+    for side in ("spacy", "sitroom"):
+        p = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--dev",
+                str(a.dev),
+                "--n",
+                str(a.n),
+                "--batch",
+                str(a.batch),
+                "--side",
+                side,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs[side] = json.loads(p.stdout.strip().splitlines()[-1])
+        print(json.dumps(runs[side]))
+    ratio = runs["sitroom"]["words_per_s"] / runs["spacy"]["words_per_s"]
+    print(f"ratio sitroom/spacy words/s: {ratio:.2f}x")
+    if a.out:
+        sp, si = runs["spacy"], runs["sitroom"]
+        section = (
+            f"\n## Throughput, {date.today().isoformat()} (`make bench`: "
+            f"`python benchmarks/bench_pipeline.py --n {a.n} --batch {a.batch}`)\n\n"
+            f"{sp['articles']} real articles ({sp['words']:,} words) from GeoWebNews + ECB+, "
+            "one process each side.\n\n"
+            "| side | words/s | articles/s | peak MB | load+warm-up s |\n|---|---|---|---|---|\n"
+            f"| plain spaCy `nlp.pipe` (baseline) | {sp['words_per_s']:,} | {sp['articles_per_s']} | "
+            f"{sp['peak_mb']} "
+            f"| {sp['load_s']} |\n"
+            f"| Sitroom pipeline (ingest→resolve, {si['events']} events) | {si['words_per_s']:,} | "
+            f"{si['articles_per_s']} | {si['peak_mb']} | {si['load_s']} |\n\n"
+            f"**Ratio: {ratio:.2f}x** plain spaCy's throughput.\n"
+        )
+        with open(a.out, "a", encoding="utf-8") as f:
+            f.write(section)
+
+
+if __name__ == "__main__":
+    main()
