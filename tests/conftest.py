@@ -43,3 +43,9 @@ def dev() -> Path:
     if not DEV.is_dir():
         pytest.skip(f"dev gold sets absent ({DEV})")
     return DEV
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/*.json from the pipeline"
+    )
