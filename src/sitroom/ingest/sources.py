@@ -1,0 +1,294 @@
+"""Sources (paths, folders, globs, "-") → a stream of Article | Failure. Nothing raises out of
+`read` for bad input: each problem becomes a Failure with a stable code and the stream goes on."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO
+
+from sitroom.errors import (
+    E_BINARY,
+    E_EMPTY,
+    E_ENCODING,
+    E_JSON,
+    E_NOT_FOUND,
+    E_READ,
+    E_RECORD,
+    E_UNSUPPORTED,
+    InputError,
+)
+from sitroom.ingest.build import build, user_published
+from sitroom.ingest.html import decode_html, from_html
+from sitroom.ingest.record import from_record
+from sitroom.records import Article, Failure, Stage
+
+TEXT_EXT = frozenset({".txt", ".text", ".md", ".markdown"})
+HTML_EXT = frozenset({".html", ".htm", ".xhtml"})
+JSONL_EXT = frozenset({".jsonl", ".ndjson"})
+JSON_EXT = frozenset({".json"})
+SUPPORTED = TEXT_EXT | HTML_EXT | JSONL_EXT | JSON_EXT
+_GLOB_CHARS = frozenset("*?[")
+_HEAD = 8192
+# Bytes that never occur in text (tab, newlines, form feed and ESC do occur).
+_CONTROL = frozenset(range(32)) - {9, 10, 11, 12, 13, 27}
+_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\xfd7zXZ")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+Item = Article | Failure
+
+
+def _fail(source: str, code: str, message: str) -> Failure:
+    return Failure(source=source, stage=Stage.INGEST, code=code, message=message)
+
+
+def decode_bom(data: bytes) -> str | None:
+    """Text of data that starts with a byte-order mark (BOM dropped), else None."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(enc)
+            except UnicodeDecodeError as e:
+                raise InputError(
+                    f"bad {enc} after its byte-order mark at byte {e.start}", code=E_ENCODING
+                ) from None
+    return None
+
+
+def looks_binary(head: bytes) -> bool:
+    """NUL bytes, a known binary file signature, or more than 10% control bytes."""
+    if any(head.startswith(bom) for bom, _ in _BOMS[1:]):
+        return False  # UTF-16 text is full of NULs
+    if b"\x00" in head or head.startswith(_MAGIC):
+        return True
+    if not head:
+        return False
+    control = sum(1 for b in head if b in _CONTROL)
+    return control * 10 > len(head)
+
+
+def decode_text(data: bytes, *, source: str) -> str:
+    text = decode_bom(data)
+    if text is not None:
+        return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{source}: not valid UTF-8 at byte {e.start}", code=E_ENCODING) from None
+
+
+def read(
+    sources: Iterable[str], *, published: str | None = None, stdin: TextIO | None = None
+) -> Iterator[Item]:
+    """Articles and failures from every source, in order. `published` (from the user) overrides any
+    date found in the inputs; an unreadable one raises UsageError here, before anything is read."""
+    iso = user_published(published)
+    if isinstance(sources, str):  # read("a.txt") means one source, not one per character
+        sources = [sources]
+    return _read(sources, iso, stdin)
+
+
+def _read(sources: Iterable[str], published: str | None, stdin: TextIO | None) -> Iterator[Item]:
+    for src in sources:
+        if src == "-":
+            yield from read_stdin(stdin if stdin is not None else sys.stdin, published=published)
+            continue
+        if "://" in src:
+            yield _fail(
+                src, E_UNSUPPORTED, f"{src}: fetching URLs is not supported; save the page and pass the file"
+            )
+            continue
+        if os.path.isdir(src):
+            yield from _read_dir(src, published)
+        elif os.path.exists(src):
+            yield from read_file(src, published=published)
+        elif _GLOB_CHARS & set(src):
+            matches = sorted(glob.glob(src, recursive=True))
+            files = [m for m in matches if os.path.isdir(m) or _ext(m) in SUPPORTED]
+            if not files:
+                yield _fail(src, E_NOT_FOUND, f"no supported file matches {src!r} ({_supported()})")
+            for m in files:
+                if os.path.isdir(m):
+                    yield from _read_dir(m, published)
+                else:
+                    yield from read_file(m, published=published)
+        else:
+            yield _fail(src, E_NOT_FOUND, f"{src}: no such file or folder")
+
+
+def _supported() -> str:
+    return "supported: " + " ".join(sorted(SUPPORTED))
+
+
+def _ext(path: str) -> str:
+    return os.path.splitext(path)[1].lower()
+
+
+def _read_dir(root: str, published: str | None) -> Iterator[Item]:
+    """Files with a supported extension under root, depth first, sorted; hidden entries skipped."""
+    found = False
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or _ext(name) not in SUPPORTED:
+                continue
+            found = True
+            yield from read_file(os.path.join(dirpath, name), published=published)
+    if not found:
+        yield _fail(root, E_NOT_FOUND, f"{root}: folder holds no readable file ({_supported()})")
+
+
+def read_file(path: str, *, published: str | None = None) -> Iterator[Item]:
+    """One file by its extension (none = plain text). `published` is ISO or None."""
+    ext = _ext(path)
+    if ext in JSONL_EXT:
+        yield from _read_jsonl(path, published)
+        return
+    if ext and ext not in SUPPORTED:
+        yield _fail(path, E_UNSUPPORTED, f"{path}: unsupported file type {ext!r} ({_supported()})")
+        return
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        yield _fail(path, E_NOT_FOUND, f"{path}: no such file")
+        return
+    except OSError as e:
+        yield _fail(path, E_READ, f"{path}: cannot read: {e.strerror or e}")
+        return
+    if not data.strip():
+        yield _fail(path, E_EMPTY, f"{path}: empty file")
+        return
+    if looks_binary(data[:_HEAD]):
+        yield _fail(path, E_BINARY, f"{path}: looks like binary data, not text")
+        return
+    if ext in JSON_EXT:
+        yield from _read_json(path, data, published)
+        return
+    maker: Callable[[], Article]
+    if ext in HTML_EXT:
+        maker = lambda: from_html(data, ref=path, source=path, published=published)  # noqa: E731
+    else:
+        maker = lambda: build(decode_text(data, source=path), ref=path, source=path, published=published)  # noqa: E731
+    yield _guard(path, maker)
+
+
+def _guard(source: str, maker: Callable[[], Article]) -> Item:
+    try:
+        return maker()
+    except InputError as e:
+        return _fail(source, e.code, str(e))
+
+
+def _read_json(path: str, data: bytes, published: str | None) -> Iterator[Item]:
+    try:
+        doc = json.loads(decode_text(data, source=path))
+    except InputError as e:
+        yield _fail(path, e.code, str(e))
+        return
+    except json.JSONDecodeError as e:
+        yield _fail(path, E_JSON, f"{path}: not JSON: {e.msg} at line {e.lineno} column {e.colno}")
+        return
+    if isinstance(doc, dict):
+        yield _record(doc, path, path, published)
+    elif isinstance(doc, list):
+        if not doc:
+            yield _fail(path, E_EMPTY, f"{path}: empty list of records")
+        for i, rec in enumerate(doc):
+            yield _record(rec, f"{path}[{i}]", path, published)
+    else:
+        yield _fail(
+            path, E_RECORD, f"{path}: expected a record or a list of records, got {type(doc).__name__}"
+        )
+
+
+def _record(rec: Any, source: str, path: str, published: str | None) -> Item:
+    if not isinstance(rec, dict):
+        return _fail(source, E_RECORD, f"{source}: expected a JSON object, got {type(rec).__name__}")
+    return _guard(source, lambda: from_record(rec, source=source, published=published))
+
+
+def _read_jsonl(path: str, published: str | None) -> Iterator[Item]:
+    """Streams line by line: a bad line is one Failure (`path:LINENO`), the rest go on."""
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below; a generator cannot use `with` across yields safely
+    except FileNotFoundError:
+        yield _fail(path, E_NOT_FOUND, f"{path}: no such file")
+        return
+    except OSError as e:
+        yield _fail(path, E_READ, f"{path}: cannot read: {e.strerror or e}")
+        return
+    with f:
+        head = f.peek(_HEAD)[:_HEAD] if hasattr(f, "peek") else b""
+        if looks_binary(head.removeprefix(b"\xef\xbb\xbf")):
+            yield _fail(path, E_BINARY, f"{path}: looks like binary data, not JSON Lines")
+            return
+        any_line = False
+        try:
+            for lineno, raw in enumerate(f, 1):
+                if lineno == 1:
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")
+                if not raw.strip():
+                    continue
+                any_line = True
+                yield _jsonl_line(raw, f"{path}:{lineno}", published)
+        except OSError as e:
+            yield _fail(path, E_READ, f"{path}: read failed: {e.strerror or e}")
+        if not any_line:
+            yield _fail(path, E_EMPTY, f"{path}: empty file")
+
+
+def _jsonl_line(raw: bytes | str, source: str, published: str | None) -> Item:
+    try:
+        line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as e:
+        return _fail(source, E_ENCODING, f"{source}: not valid UTF-8 at byte {e.start} of the line")
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as e:
+        return _fail(source, E_JSON, f"{source}: not JSON: {e.msg} at column {e.colno}")
+    return _record(rec, source, source, published)
+
+
+def read_stdin(stream: TextIO, *, published: str | None = None) -> Iterator[Item]:
+    """stdin: JSON Lines when every non-empty line starts with "{", an HTML page when it starts
+    like one, plain text otherwise."""
+    try:
+        data = stream.read()
+    except UnicodeDecodeError as e:
+        yield _fail("stdin", E_ENCODING, f"stdin: not valid UTF-8 at byte {e.start}")
+        return
+    except OSError as e:
+        yield _fail("stdin", E_READ, f"stdin: cannot read: {e.strerror or e}")
+        return
+    if isinstance(data, bytes):  # a binary stream passed by a caller
+        try:
+            data = decode_text(data, source="stdin")
+        except InputError as e:
+            yield _fail("stdin", e.code, str(e))
+            return
+    if not data.strip():
+        yield _fail("stdin", E_EMPTY, "stdin: no input")
+        return
+    if "\x00" in data[:_HEAD]:
+        yield _fail("stdin", E_BINARY, "stdin: looks like binary data, not text")
+        return
+    lines = data.split("\n")
+    if all(ln.lstrip().startswith("{") for ln in lines if ln.strip()):
+        for lineno, ln in enumerate(lines, 1):
+            if ln.strip():
+                yield _jsonl_line(ln, f"stdin:{lineno}", published)
+        return
+    head = data.lstrip()[:200].lower()
+    if head.startswith(("<!doctype html", "<html")) or (
+        head.startswith("<") and "<html" in data[:2000].lower()
+    ):
+        yield _guard("stdin", lambda: from_html(data, ref="stdin", source="stdin", published=published))
+        return
+    yield _guard("stdin", lambda: build(data, ref="stdin", source="stdin", published=published))
+
+
+__all__ = ["read", "read_file", "read_stdin", "decode_html", "looks_binary"]
