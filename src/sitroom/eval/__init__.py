@@ -1,0 +1,1 @@
+"""eval: score the pipeline on gold sets; the quality gate."""

@@ -1,0 +1,276 @@
+"""ACLED event type and sub-event type for our events, from PLOVER type + mode, actors' sectors and
+word classes in the sentence (`ontology/data/acled_cues.tsv`).
+
+ACLED types only what it covers: political violence, demonstrations and strategic developments.
+Verbal events (statements, requests, accusations, threats ...) get (None, None), as do disasters,
+accidents and ordinary crime. Without an event (`event_type=None`) the same decision list types a
+text from its cue words alone ("text-only" mode), which is how the typer is measured before the
+extractor exists.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from sitroom.ontology import normalize_type, read_tsv
+from sitroom.records import ActorRef
+
+METHOD = "sitroom.acled.cues.v1"
+
+BATTLES = "Battles"
+REMOTE = "Explosions/Remote violence"
+VAC = "Violence against civilians"
+PROTESTS = "Protests"
+RIOTS = "Riots"
+SD = "Strategic developments"
+
+# Which ACLED event types each PLOVER type may become; types not listed are verbal → abstain.
+ALLOWED: dict[str, frozenset[str]] = {
+    "ASSAULT": frozenset({BATTLES, REMOTE, VAC, RIOTS, PROTESTS, SD}),
+    "PROTEST": frozenset({PROTESTS, RIOTS}),
+    "COERCE": frozenset({SD, VAC, PROTESTS}),
+    "MOBILIZE": frozenset({SD}),
+    "RETREAT": frozenset({SD}),
+    "AGREE": frozenset({SD}),
+    "SUPPORT": frozenset({SD}),
+    "CONCEDE": frozenset({SD}),
+}
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "JUD", "LEG"})
+NONSTATE_ARMED = frozenset({"REB", "INS", "SEP", "UAF", "IMG", "CRM"})
+CIVILIAN_SECTORS = frozenset(
+    {"CVL", "BUS", "MED", "EDU", "HLH", "REL", "LAB", "REF", "AGR", "NGO", "OPP", "HRI"}
+)
+
+Result = tuple[str | None, str | None]
+NONE: Result = (None, None)
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """One regex per word class; '*' ends a stem, spaces match any run of spaces or hyphens."""
+    by_class: dict[str, list[str]] = {}
+    for row in read_tsv("acled_cues.tsv"):
+        words = []
+        for w in row["cue"].split():
+            words.append(re.escape(w[:-1]) + r"[\w'-]*" if w.endswith("*") else re.escape(w))
+        by_class.setdefault(row["class"], []).append(r"[\s-]+".join(words))
+    return {
+        c: re.compile(r"(?<![\w-])(?:" + "|".join(sorted(ps, key=len, reverse=True)) + r")(?![\w])", re.I)
+        for c, ps in by_class.items()
+    }
+
+
+def cue_hits(text: str) -> dict[str, list[int]]:
+    """Word class → start offsets of its matches in `text` (classes with no match are left out)."""
+    out: dict[str, list[int]] = {}
+    for c, pat in _patterns().items():
+        starts = [m.start() for m in pat.finditer(text)]
+        if starts:
+            out[c] = starts
+    return out
+
+
+def _sectors(actors: Sequence[ActorRef]) -> set[str]:
+    return {a.sector.upper() for a in actors if a.sector}
+
+
+def acled_type(
+    event_type: str | None,
+    sentence: str,
+    *,
+    mode: str | None = None,
+    source: Sequence[ActorRef] = (),
+    target: Sequence[ActorRef] = (),
+) -> Result:
+    """(ACLED event type, sub-event type) for an event, or (None, None) where ACLED does not apply.
+
+    `event_type=None` types the sentence from its cue words alone."""
+    if event_type is not None:
+        t = normalize_type(event_type)
+        allowed = ALLOWED.get(t)
+        if allowed is None:
+            return NONE
+    else:
+        t, allowed = None, None
+    hits = cue_hits(sentence)
+    res = _by_mode(t, mode, hits) or _decide(hits, t, _sectors(source), _sectors(target))
+    if res[0] is None or (allowed is not None and res[0] not in allowed):
+        return _fallback(t, hits, _sectors(target))
+    return res
+
+
+def acled_type_text(text: str) -> Result:
+    """Text-only mode: type a short event description from its cue words."""
+    return acled_type(None, text)
+
+
+def _by_mode(t: str | None, mode: str | None, hits: dict[str, list[int]]) -> Result | None:
+    """Modes that name the ACLED sub-type outright."""
+    if t == "ASSAULT":
+        if mode == "unconventional" or "chemical" in hits:
+            return (REMOTE, "Chemical weapon")
+        if mode == "suicide-attack" or "suicide" in hits:
+            return (REMOTE, "Suicide bomb")
+        if mode == "aerial":
+            return (REMOTE, "Air/drone strike")
+        if mode == "heavy-weapons" and "shelling" in hits:
+            return (REMOTE, "Shelling/artillery/missile attack")
+        if mode == "abduct":
+            return (VAC, "Abduction/forced disappearance")
+        if mode == "sexual":
+            return (VAC, "Sexual violence")
+        if mode == "destroy":
+            return (SD, "Looting/property destruction")
+    if t == "PROTEST" and mode == "riot":
+        return (RIOTS, "Mob violence") if "mob" in hits else (RIOTS, "Violent demonstration")
+    if t == "COERCE" and mode == "arrest" and "protest" not in hits:
+        return (SD, "Arrests")
+    if t == "RETREAT" and mode == "ceasefire":
+        return (SD, "Agreement")
+    if t == "RETREAT" and mode == "disarm":
+        return (SD, "Change to group/activity")
+    return None
+
+
+def _first(hits: dict[str, list[int]], cls: str) -> int:
+    return min(hits.get(cls, [10**9]))
+
+
+VIOLENCE = (
+    "attack",
+    "fight",
+    "shelling",
+    "air",
+    "explosive",
+    "grenade",
+    "suicide",
+    "chemical",
+    "sexual",
+    "abduct",
+)
+
+
+def _decide(hits: dict[str, list[int]], t: str | None, src: set[str], tgt: set[str]) -> Result:
+    """The decision list: most specific word classes first."""
+    h = hits.__contains__
+    armed = h("armed") or h("state") or h("nonstate") or bool(src & (STATE_SECTORS | NONSTATE_ARMED))
+    violent = any(h(c) for c in VIOLENCE)
+    # violence named as an act ("attacked", "shot"), not only as a toll ("killed", "dead")
+    acts = any(h(c) for c in VIOLENCE if c != "attack") or bool(
+        set(hits.get("attack", ())) - set(hits.get("casualty", ()))
+    )
+    remote = h("shelling") or h("air") or h("explosive") or h("grenade")
+    # Outside ACLED: disasters, accidents, ordinary crime, claims and denials about violence.
+    if t is None:
+        if h("disaster") and not (acts or h("loot") or h("protest")):
+            return NONE
+        if h("accident") and not armed and not h("protest"):
+            return NONE
+        if h("crime") and not (violent or h("protest") or h("nonstate") or h("disrupted")):
+            return NONE
+        events = [_first(hits, c) for c in (*VIOLENCE, "arrest", "protest", "capture")]
+        if h("claim") and _first(hits, "claim") < min(events):
+            return NONE
+    if h("chemical") and not h("accident"):
+        return (REMOTE, "Chemical weapon")
+    if h("suicide"):
+        return (REMOTE, "Suicide bomb")
+    if h("disrupted") and h("weapon") and not h("casualty"):
+        return (SD, "Disrupted weapons use")
+    if h("grenade") and t != "PROTEST":
+        return (REMOTE, "Grenade")
+    crowd = h("protest") or h("crowdcontrol")
+    if crowd and t in (None, "PROTEST", "COERCE", "ASSAULT"):
+        if h("mob") and _first(hits, "mob") < _first(hits, "protest") and t != "PROTEST":
+            return (RIOTS, "Mob violence")
+        if h("riot") and h("protest"):
+            return (RIOTS, "Violent demonstration")
+        if h("lethal") and (h("crowdcontrol") or h("state") or tgt & CIVILIAN_SECTORS):
+            return (PROTESTS, "Excessive force against protesters")
+        if h("crowdcontrol") or h("intervene"):
+            return (PROTESTS, "Protest with intervention")
+        if h("protest"):
+            return (PROTESTS, "Peaceful protest")
+    if h("mob") and (h("attack") or h("lethal") or h("loot")) and not h("nonstate"):
+        return (RIOTS, "Mob violence")
+    if h("capture") and h("territory") and not h("establish"):
+        if h("withdraw") and (h("handover") or not (h("fight") or h("attack") or remote)):
+            return (SD, "Non-violent transfer of territory")
+        return _territory(hits, src)
+    if h("air"):
+        return (REMOTE, "Air/drone strike")
+    if h("shelling"):
+        return (REMOTE, "Shelling/artillery/missile attack")
+    if h("explosive"):
+        return (REMOTE, "Remote explosive/landmine/IED")
+    if h("sexual"):
+        return (VAC, "Sexual violence")
+    if h("abduct"):
+        return (VAC, "Abduction/forced disappearance")
+    if h("withdraw") and h("territory") and (h("handover") or not violent):
+        return (SD, "Non-violent transfer of territory")
+    if h("agreement") and not (h("casualty") or h("fight") or h("attack")):
+        return (SD, "Agreement")
+    if h("establish") and h("base"):
+        return (SD, "Headquarters or base established")
+    if h("change") and not violent:
+        return (SD, "Change to group/activity")
+    if h("arrest") and not h("casualty"):
+        return (SD, "Arrests")
+    if h("loot") and not h("fight"):
+        return (SD, "Looting/property destruction")
+    if h("fight"):
+        return (BATTLES, "Armed clash")
+    if h("attack") or h("lethal"):
+        return _attack(hits, src, tgt)
+    if h("arrest"):
+        return (SD, "Arrests")
+    if h("agreement"):
+        return (SD, "Agreement")
+    return NONE
+
+
+def _territory(hits: dict[str, list[int]], src: set[str]) -> Result:
+    """Who took ground: the state (regains) or a non-state group (overtakes)."""
+    if src & STATE_SECTORS:
+        return (BATTLES, "Government regains territory")
+    if src & NONSTATE_ARMED:
+        return (BATTLES, "Non-state actor overtakes territory")
+    state, nonstate = _first(hits, "state"), _first(hits, "nonstate")
+    if state < nonstate:
+        return (BATTLES, "Government regains territory")
+    if nonstate < state:
+        return (BATTLES, "Non-state actor overtakes territory")
+    return (BATTLES, "Armed clash")
+
+
+def _attack(hits: dict[str, list[int]], src: set[str], tgt: set[str]) -> Result:
+    """One-sided violence on civilians, or a fight between armed sides."""
+    if tgt & CIVILIAN_SECTORS:
+        return (VAC, "Attack")
+    if tgt & (STATE_SECTORS | NONSTATE_ARMED):
+        return (BATTLES, "Armed clash")
+    if "civilian" in hits:
+        return (VAC, "Attack")
+    if ("state" in hits and "nonstate" in hits) or "milobj" in hits:
+        return (BATTLES, "Armed clash")
+    return (VAC, "Attack")
+
+
+def _fallback(t: str | None, hits: dict[str, list[int]], tgt: set[str]) -> Result:
+    """When the cue words point outside what the event type allows, the type alone decides."""
+    if t == "ASSAULT":
+        return _attack(hits, set(), tgt)
+    if t == "PROTEST":
+        return (PROTESTS, "Peaceful protest")
+    if t == "COERCE":
+        return (SD, "Arrests") if "arrest" in hits else (SD, "Other")
+    if t == "MOBILIZE":
+        return (SD, "Headquarters or base established") if "establish" in hits else (SD, "Other")
+    if t == "RETREAT" and "territory" in hits:
+        return (SD, "Non-violent transfer of territory")
+    if t in ("AGREE", "SUPPORT", "CONCEDE") and "agreement" in hits:
+        return (SD, "Agreement")
+    return NONE
