@@ -1,0 +1,590 @@
+"""Event candidates from a parsed doc: lexicon lookup on lemmas (one pass over tokens), then arguments,
+places, times, modality, attribution and quantities from the dependency parse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sitroom.extract.attribution import SPEECH as _SPEECH_LEMMAS
+from sitroom.extract.attribution import attribution_of
+from sitroom.extract.lexicon import Trigger, cue, index
+from sitroom.extract.modality import governor, modality_of
+from sitroom.extract.quantities import quantities_of
+from sitroom.extract.spans import conjuncts, is_relative, np_span, resolve_pronoun
+from sitroom.records import Candidate, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+METHOD = "sitroom.extract.{}.v1"
+RECIPROCAL = frozenset({"AGREE", "CONSULT", "COOPERATE"})
+HOSTILE = frozenset({"ASSAULT", "COERCE", "MOBILIZE", "SANCTION", "PROTEST"})
+# preposition that introduces the target, per event type
+TARGET_PREPS = {
+    "AGREE": {"with"},
+    "CONSULT": {"with"},
+    "COOPERATE": {"with"},
+    "SUPPORT": {"for", "to"},
+    "AID": {"to", "for"},
+    "REQUEST": {"on", "to", "upon"},
+    "ACCUSE": {"against", "into"},
+    "REJECT": set(),
+    "THREATEN": {"against", "on"},
+    "PROTEST": {"against"},
+    "SANCTION": {"against", "on", "with", "to"},
+    "COERCE": {"against", "on"},
+    "ASSAULT": {"against", "on"},
+    "CONCEDE": {"to"},
+    "RETREAT": set(),
+    "MOBILIZE": {"against"},
+    "STATEMENT": set(),
+}
+# intent verbs whose infinitive is hostile express a threat (CAMEO 13x), not agreement
+THREAT_CODES = {"ASSAULT": "138", "MOBILIZE": "138", "COERCE": "137", "SANCTION": "1312", "PROTEST": "133"}
+_NONPLACE = frozenset(
+    [
+        "addition",
+        "response",
+        "wake",
+        "charge",
+        "order",
+        "effort",
+        "bid",
+        "attempt",
+        "light",
+        "protest",
+        "support",
+        "retaliation",
+        "way",
+        "event",
+        "case",
+        "return",
+        "exchange",
+        "line",
+        "accordance",
+        "time",
+        "part",
+        "place",
+        "front",
+        "favor",
+        "favour",
+        "face",
+        "spite",
+        "view",
+        "terms",
+        "lieu",
+        "course",
+        "process",
+        "name",
+        "number",
+        "future",
+        "past",
+        "wake",
+        "interview",
+        "statement",
+        "talk",
+        "talks",
+        "meeting",
+        "conflict",
+        "fight",
+        "struggle",
+        "war",
+        "context",
+        "area",
+    ]
+)
+_TIME_NOUNS = frozenset(
+    ["day", "week", "month", "year", "weekend", "morning", "afternoon", "evening", "night", "hour", "decade"]
+)
+_SUFFIXES = (
+    ("ies", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("d", ""),
+    ("ing", ""),
+    ("ing", "e"),
+)
+
+
+@dataclass(slots=True)
+class _Hit:
+    tok: Token
+    row: Trigger
+    consumed: tuple[int, ...]  # other token indices that belong to the trigger pattern
+
+
+def _keys(tok: Token) -> list[str]:
+    lem, low = tok.lemma_.lower(), tok.lower_
+    keys = [lem] if lem == low else [lem, low]
+    for suf, rep in _SUFFIXES:
+        if low.endswith(suf) and len(low) > len(suf) + 2:
+            keys.append(low[: -len(suf)] + rep)
+    return keys
+
+
+def _pos_ok(tok: Token, pos: str) -> bool:
+    if pos == "VERB":
+        return (tok.pos_ == "VERB" or tok.tag_.startswith("VB")) and tok.lemma_ not in ("be", "have")
+    if pos == "NOUN":
+        if tok.pos_ == "NOUN":
+            return True
+        return tok.pos_ == "PROPN" and not tok.ent_type_
+    return tok.pos_ == "ADJ" or tok.tag_ in ("JJ", "VBN")
+
+
+def _word_ok(tok: Token, w: str) -> bool:
+    return w in (tok.lemma_.lower(), tok.lower_) or tok.lower_.rstrip("s") == w
+
+
+def _objects(v: Token, particle: str) -> list[Token]:
+    out = []
+    for c in v.children:
+        if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd") or (c.dep_ == "xcomp" and c.pos_ == "VERB"):
+            out.append(c)
+        if c.dep_ in ("prep", "prt") and (not particle or c.lower_ == particle):
+            out.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
+    return out
+
+
+def _seq_before(head: Token, words: tuple[str, ...]) -> tuple[int, ...] | None:
+    """Modifier words right before `head` ("hunger strike", "joint military exercise" needs adjacency)."""
+    doc, n = head.doc, len(words)
+    if head.i - n + 1 < 0:
+        return None
+    toks = [doc[head.i - n + 1 + k] for k in range(n)]
+    if all(_word_ok(t, w) for t, w in zip(toks[:-1], words[:-1], strict=True)):
+        return tuple(t.i for t in toks[:-1])
+    return None
+
+
+def _match(tok: Token) -> _Hit | None:
+    idx = index()
+    best: tuple[int, float, _Hit] | None = None
+    for pos in ("VERB", "NOUN", "ADJ"):
+        if not _pos_ok(tok, pos):
+            continue
+        for key in _keys(tok):
+            rows = idx.get(key, pos)
+            if not rows:
+                continue
+            for row in rows:
+                hit = _try(tok, row)
+                if hit is None:
+                    continue
+                rank = {"object": 3, "of": 3, "compound": 3, "phrasal": 2, "plain": 1}[row.kind]
+                rank += 1 if row.particle else 0
+                if best is None or (rank, row.weight) > best[:2]:
+                    best = (rank, row.weight, hit)
+            break  # the first key with rows decides; surface fallbacks only when the lemma has none
+    return best[2] if best else None
+
+
+def _try(tok: Token, row: Trigger) -> _Hit | None:
+    kind, w = row.kind, row.words
+    parts = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod")}
+    if row.particle and row.particle not in parts:
+        return None
+    if row.pos == "ADJ" and not any(c.dep_ == "xcomp" for c in tok.children):
+        return None
+    if kind == "plain":
+        return _Hit(tok, row, ())
+    if kind == "phrasal":
+        return _Hit(tok, row, ()) if w[1] in parts else None
+    if kind == "object":
+        for o in _objects(tok, row.particle):
+            seq = _seq_before(o, w[1:]) if len(w) > 2 else (() if _word_ok(o, w[1]) else None)
+            if seq is not None:
+                return _Hit(tok, row, (o.i, *seq))
+            if len(w) == 2:
+                for m in o.children:
+                    if m.dep_ == "compound" and _word_ok(m, w[1]):
+                        return _Hit(tok, row, (m.i,))
+        return None
+    if kind == "of":  # "state of emergency", "show of force"
+        doc = tok.doc
+        if tok.i + len(w) - 1 < len(doc) and all(_word_ok(doc[tok.i + k], w[k]) for k in range(1, len(w))):
+            return _Hit(tok, row, tuple(range(tok.i + 1, tok.i + len(w))))
+        return None
+    seq = _seq_before(tok, w)
+    return _Hit(tok, row, seq) if seq is not None else None
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def _pattern_word(t: Token, hit: _Hit) -> bool:
+    """An object that is part of the trigger pattern and names an act or a force, not a target
+    ("impose sanctions", "send troops"; but "release prisoners", "reject the proposal" keep theirs)."""
+    if t.i not in hit.consumed:
+        return False
+    return t.lemma_ in cue("personnel_noun") or bool(index().get(t.lemma_, "NOUN"))
+
+
+def _subject_tokens(v: Token, depth: int = 0) -> tuple[list[Token], bool]:
+    """Subject tokens of verb `v` and whether they came from a passive subject."""
+    if depth > 4:
+        return [], False
+    subj = [c for c in v.children if c.dep_ in ("nsubj", "csubj")]
+    if subj:
+        c = min(subj, key=lambda x: abs(v.i - x.i))
+        if is_relative(c) and v.dep_ == "relcl":
+            return conjuncts(v.head), False
+        return conjuncts(c), False
+    for c in v.children:
+        if c.dep_ == "nsubjpass":
+            return conjuncts(c), True
+    h = v.head
+    if h.i == v.i:
+        return [], False
+    if v.dep_ == "xcomp":
+        objs = [c for c in h.children if c.dep_ in ("dobj", "nsubjpass")]
+        if objs:  # object control: "ordered X to leave"; "X was compelled to withdraw"
+            return conjuncts(objs[0]), False
+        if h.pos_ == "ADJ" and h.dep_ == "amod":  # "factions eager to distance"
+            return [h.head], False
+        return _subject_tokens(h, depth + 1)
+    if v.dep_ in ("conj", "advcl") and h.pos_ in ("VERB", "AUX"):
+        return _subject_tokens(h, depth + 1)
+    if v.dep_ in ("relcl", "acl") and h.pos_ in ("NOUN", "PROPN"):
+        if any(c.lower_ == "to" and c.dep_ == "aux" for c in v.children):
+            poss = [c for c in h.children if c.dep_ == "poss"]  # "the government's decision to expel"
+            return (conjuncts(poss[0]) if poss else []), False
+        return [h], v.tag_ == "VBN"
+    return [], False
+
+
+def _agent(v: Token) -> list[Token]:
+    for c in v.children:
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return conjuncts(p)
+    return []
+
+
+def _prep_objects(tok: Token, preps: set[str] | frozenset[str]) -> list[Token]:
+    out = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    out.extend(conjuncts(p))
+    return out
+
+
+def _is_time(t: Token) -> bool:
+    return t.ent_type_ in ("DATE", "TIME") or t.lemma_ in _TIME_NOUNS
+
+
+def _place_tokens(tok: Token, etype: str, *, extra: tuple[Token, ...] = ()) -> list[Token]:
+    preps = set(cue("locative_prep"))
+    if etype not in cue("movement_type"):
+        preps.discard("to")
+    out: list[Token] = []
+    for h in (tok, *extra):
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                for p in c.children:
+                    if p.dep_ == "pobj" and not _is_time(p) and p.lemma_ not in _NONPLACE:
+                        out.extend(conjuncts(p))
+            if c.lemma_ in cue("direction_word") and c.dep_ in ("advmod", "npadvmod", "prep"):
+                out.extend(_prep_objects(c, {"of"}))
+    return out
+
+
+def _times(tok: Token, extra: tuple[Token, ...], trigger_tokens: frozenset[int]) -> list[Span]:
+    heads = {tok.i, *(e.i for e in extra)}
+    out = []
+    for ent in tok.sent.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        t = ent.root
+        for _ in range(6):
+            if t.i in heads:
+                out.append(Span(start=ent.start_char, end=ent.end_char, text=ent.text))
+                break
+            if t.head.i == t.i or (
+                t.i != ent.root.i and (t.i in trigger_tokens or t.pos_ in ("VERB", "AUX"))
+            ):
+                break
+            t = t.head
+    return out
+
+
+def _spans(toks: list[Token], **kw) -> tuple[Span, ...]:
+    seen: dict[tuple[int, int], Span] = {}
+    for t in toks:
+        t = resolve_pronoun(t)
+        if t.pos_ == "PRON" and t.lower_ not in ("we",) and t.tag_ in ("WP", "WDT", "PRP$"):
+            continue
+        s = np_span(t, **kw)
+        seen.setdefault((s.start, s.end), s)
+    return tuple(seen.values())
+
+
+# ---------------------------------------------------------------- candidates
+
+
+def _candidate(hit: _Hit, trig: frozenset[int]) -> list[Candidate]:
+    tok, row = hit.tok, hit.row
+    et, cameo = row.event_type, row.cameo
+    src: list[Token] = []
+    tgt: list[Token] = []
+    place_toks: list[Token] = []
+    extra: list[Token] = []  # governing verbs whose clause the event shares
+    rule = "verb"
+    conf = row.weight
+    src_drop: frozenset[str] = frozenset()
+
+    if row.pos in ("VERB", "ADJ"):
+        subj, passive = _subject_tokens(tok)
+        agent = _agent(tok)
+        if passive:
+            if agent:
+                src, tgt = agent, subj
+            elif "mover" in row.roles or et in ("MOBILIZE", "RETREAT"):
+                src = subj
+            else:
+                tgt = subj
+            rule = "passive"
+        else:
+            src = subj
+        for c in tok.children:
+            if c.dep_ in ("dobj", "dative", "iobj"):
+                if c.dep_ == "dobj" and "obj_place" in row.roles:
+                    place_toks.extend(conjuncts(c))
+                    if et in ("ASSAULT", "COERCE"):
+                        tgt.extend(conjuncts(c))
+                elif c.dep_ == "dobj" and c.i in hit.consumed and c.lemma_ in cue("personnel_noun"):
+                    pass  # "withdraw troops": the troops are the mode, not a target
+                elif c.dep_ == "dobj" and et in ("RETREAT", "MOBILIZE") and c.lemma_ in cue("personnel_noun"):
+                    pass
+                else:
+                    tgt.extend(conjuncts(c))
+        tgt.extend(_prep_objects(tok, TARGET_PREPS.get(et, set())))
+        if tok.dep_ in ("xcomp",):
+            extra.append(tok.head)
+            conf *= 0.85
+            rule = "control"
+        if tok.dep_ in ("acl", "relcl"):
+            rule = "clause"
+        if row.pos == "ADJ":
+            rule = "adjective"
+    else:
+        rule = "noun"
+        conf *= 0.85
+        poss = [c for c in tok.children if c.dep_ == "poss"]
+        of_objs = _prep_objects(tok, {"of"})
+        if poss:
+            src = conjuncts(poss[0])
+        by = _prep_objects(tok, {"by"})
+        if by:
+            src = by
+        if of_objs:
+            if "of_source" in row.roles and not src:
+                src = of_objs
+                src_drop = frozenset({"from", "to", "in", "into", "at"})
+                for o in of_objs:
+                    place_toks.extend(_place_tokens(o, et))
+            else:
+                tgt.extend(of_objs)
+        tgt.extend(_prep_objects(tok, TARGET_PREPS.get(et, set()) - {"of"}))
+        if not src:  # "U.S. sanctions", "Russian air strikes"
+            src = [
+                c
+                for c in tok.children
+                if c.dep_ in ("compound", "amod", "nmod")
+                and (c.ent_type_ in ("GPE", "NORP", "ORG") or c.pos_ == "PROPN")
+                and c.i not in hit.consumed
+            ]
+        g = governor(tok)
+        if g is not None and tok.dep_ in ("dobj", "nsubjpass", "pobj"):
+            extra.append(g)
+            rule = "light_verb"
+            conf /= 0.85 * 1.05
+            if g.lemma_ in cue("place_subject_verb"):
+                s, _ = _subject_tokens(g)
+                place_toks.extend(s)
+            elif not src:
+                s, passive = _subject_tokens(g)
+                src = _agent(g) if passive else s
+    # intent to do harm is a threat
+    if "intent" in row.roles:
+        for c in tok.children:
+            if c.dep_ == "xcomp" and c.i in trig:
+                emb = _match(c)
+                if emb and emb.row.event_type in THREAT_CODES and et != "THREATEN":
+                    et, cameo = "THREATEN", THREAT_CODES[emb.row.event_type]
+                    rule = "intent_threat"
+                elif emb and emb.row.event_type in THREAT_CODES:
+                    cameo = THREAT_CODES[emb.row.event_type]
+    place_toks.extend(_place_tokens(tok, et, extra=tuple(extra)))
+    src = [s for s in src if s.i != tok.i]
+    for o in hit.consumed:  # "imposed sanctions on Belarus": the target hangs on the pattern's object
+        tgt.extend(_prep_objects(tok.doc[o], TARGET_PREPS.get(et, set())))
+    tgt = [t for t in tgt if t.i != tok.i and t.i not in {s.i for s in src} and not _pattern_word(t, hit)]
+    if et in ("RETREAT", "MOBILIZE"):
+        tgt = [t for t in tgt if t.lemma_ not in cue("personnel_noun")]
+    sent = tok.sent
+    trig_span = Span(start=tok.idx, end=tok.idx + len(tok.text), text=tok.text)
+    if hit.consumed and row.kind in ("phrasal", "compound", "of"):
+        lo = min(tok.i, *hit.consumed)
+        hi = max(tok.i, *hit.consumed) + 1
+        s = tok.doc[lo:hi]
+        trig_span = Span(start=s.start_char, end=s.end_char, text=s.text)
+    quants = quantities_of(tok, et)
+    for c in tok.children:  # "instructed X to remove its 1,000 personnel": the count serves the order too
+        if c.dep_ == "xcomp":
+            for k, v in quantities_of(c, et).items():
+                quants.setdefault(k, v)
+    for e in extra:
+        if e.lemma_ in cue("light_verb"):
+            for k, v in quantities_of(e, et).items():
+                quants.setdefault(k, v)
+    if not src:
+        conf *= 0.9
+    conf *= _depth_factor(tok)
+    et, cameo, rule = _recode(tok, et, cameo, rule)
+    base = dict(
+        event_type=et,
+        cameo=cameo,
+        trigger=trig_span,
+        sentence=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
+        mode=row.mode,
+        context=row.context,
+        places=_spans(place_toks),
+        times=tuple(_times(tok, tuple(extra), trig)),
+        modality=modality_of(tok),
+        attribution=attribution_of(tok),
+        quantities=quants,
+        method=METHOD.format(rule),
+        confidence=round(min(1.0, conf), 3),
+    )
+    src_spans = _spans(src, drop_preps=src_drop)
+    tgt_spans = _spans(tgt)
+    if et in RECIPROCAL and len(src_spans) >= 2 and not tgt_spans:
+        return [
+            Candidate(
+                source=(s,),
+                target=tuple(o for o in src_spans if o != s),
+                **{**base, "method": METHOD.format(rule + "_reciprocal")},
+            )
+            for s in src_spans
+        ]
+    return [Candidate(source=src_spans, target=tgt_spans, **base)]
+
+
+_CLAUSAL = frozenset({"xcomp", "ccomp", "advcl", "relcl", "acl", "pcomp", "csubj", "conj"})
+_COOP_INTENT = {"SUPPORT": "032", "COOPERATE": "031", "AID": "033", "CONSULT": "036", "CONCEDE": "035"}
+_FUTURE = frozenset({"will", "would", "shall", "'ll", "wo"})
+
+
+def _depth_factor(tok: Token) -> float:
+    """0.96 a hop to the sentence root, 0.9 more a clause boundary: main-clause events come first."""
+    f, t = 1.0, tok
+    while t.head.i != t.i:
+        f *= 0.9 if t.dep_ in _CLAUSAL else 0.96
+        t = t.head
+    return f
+
+
+def _recode(tok: Token, et: str, cameo: str, rule: str) -> tuple[str, str, str]:
+    """CAMEO codes a promised act as intent (03) and a stated or conditional future harm as a threat (13)."""
+    future = any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in tok.children)
+    if not future or any(c.dep_ == "neg" for c in tok.children):
+        return et, cameo, rule
+    if et in _COOP_INTENT or (et == "RETREAT" and cameo.startswith("08") and cameo != "0874"):
+        code = _COOP_INTENT.get(et, "0356" if cameo.startswith("087") else "035")
+        return "AGREE", code, "intent_future"
+    if et in THREAT_CODES:
+        conditional = any(
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("unless", "if") for m in c.children)
+            for c in tok.children
+        )
+        reported = tok.dep_ in ("ccomp", "parataxis") and tok.head.lemma_ in _SPEECH_LEMMAS
+        unless = any(
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
+            for c in tok.children
+        )
+        if (conditional and reported) or unless or reported:
+            return "THREATEN", THREAT_CODES[et], "threat_future"
+    if et == "RETREAT" and any(
+        c.dep_ == "advcl" and any(m.lower_ == "unless" for m in c.children) for c in tok.children
+    ):
+        return "THREATEN", "1311", "threat_future"
+    return et, cameo, rule
+
+
+def _inside(tok: Token, others: list[Token]) -> bool:
+    """True when a trigger of another event is in `tok`'s subtree or above it (reported content)."""
+    ids = {o.i for o in others}
+    if any(t.i in ids for t in tok.subtree if t.i != tok.i):
+        return True
+    t = tok
+    while t.head.i != t.i:
+        t = t.head
+        if t.i in ids:
+            return True
+    return False
+
+
+_OBLIGE = frozenset({"must", "should", "ought"})
+_CLAIM_NOUNS = frozenset(
+    ["charge", "allegation", "accusation", "report", "claim", "involvement", "responsibility"]
+)
+
+
+def _speech_act(h: _Hit) -> _Hit:
+    """A speech verb whose content is an obligation is a demand; "deny" with a plain object is a refusal."""
+    from dataclasses import replace
+
+    tok = h.tok
+    for c in tok.children:
+        if c.dep_ == "ccomp" and any(a.dep_ == "aux" and a.lower_ in _OBLIGE for a in c.children):
+            return _Hit(tok, replace(h.row, event_type="REQUEST", cameo="100", mode=None), h.consumed)
+    if tok.lemma_ == "deny":
+        objs = [c for c in tok.children if c.dep_ == "dobj"]
+        if objs and objs[0].pos_ == "NOUN" and objs[0].lemma_ not in _CLAIM_NOUNS:
+            return _Hit(tok, replace(h.row, event_type="REJECT", cameo="120", roles=frozenset()), h.consumed)
+    return h
+
+
+def extract(doc: Doc) -> list[Candidate]:
+    """Event candidates of a parsed doc, ordered by trigger offset."""
+    hits: list[_Hit] = []
+    for tok in doc:
+        if tok.is_punct or tok.is_space or tok.like_num:
+            continue
+        if tok.dep_ == "compound" and tok.pos_ in ("NOUN", "PROPN"):
+            continue  # "aid workers", "protest movement": a modifier, not an event
+        if tok.dep_ == "amod" and tok.tag_ in ("VBN", "VBG"):
+            continue  # "the long-threatened invasion", "seized weapons"
+        if (
+            tok.dep_ == "pobj"
+            and tok.tag_ == "NN"
+            and tok.head.lower_ in ("in", "on")
+            and not any(c.dep_ in ("det", "amod", "poss", "nummod", "compound") for c in tok.children)
+        ):
+            continue  # idioms: "in charge", "in protest", "on alert"
+        hit = _match(tok)
+        if hit is not None:
+            hits.append(hit)
+    consumed = {i for h in hits for i in h.consumed}
+    hits = [h for h in hits if h.tok.i not in consumed]
+    events = [h.tok for h in hits if h.row.event_type != "STATEMENT"]
+    trig = frozenset(h.tok.i for h in hits)
+    out: list[Candidate] = []
+    for h in hits:
+        if h.row.event_type == "STATEMENT":
+            h = _speech_act(h)
+        # a speech verb is an event only when what it reports is not one (else it is the attribution)
+        if h.row.event_type == "STATEMENT" and (
+            _inside(h.tok, events) or ("speech" in h.row.roles and h.tok.dep_ not in ("ROOT", "conj"))
+        ):
+            continue
+        out.extend(_candidate(h, trig))
+    out.sort(key=lambda c: (c.trigger.start, -c.confidence))
+    return out
