@@ -116,8 +116,8 @@ def _fallback_location(ctx: ArticleContext, gaz) -> PlaceRef | None:
         lat=entry.lat,
         lon=entry.lon,
         precision=Precision.COUNTRY,
-        gazetteer_id=entry.id,
-        geonames_id=getattr(entry, "geonames_id", None),
+        gazetteer_id=entry.gid,
+        geonames_id=entry.geonames_id,
         method="sitroom.places.focus.v1",
     )
 
