@@ -1,90 +1,28 @@
-"""The `sitroom` command: thin wrappers that parse, check, and call library functions.
-
-Exit codes: 0 ok · 1 some inputs failed (each reported) · 2 usage error · 3 environment problem.
-Never imports spaCy at import time.
-"""
+"""The core commands: run, ingest, events, db, gazetteer, ontology, eval."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from sitroom.errors import EnvironmentProblem, SitroomError, UsageError
-
-app = typer.Typer(
-    help="Sitroom: news in, situation picture out.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
+from sitroom.cli.common import (
+    DbOpt,
+    FormatOpt,
+    app,
+    check_format,
+    db_app,
+    err,
+    esc,
+    gaz_app,
+    guarded,
+    onto_app,
+    parse_published,
+    settings_for,
 )
-db_app = typer.Typer(help="The store: counts, schema version, migrations.", no_args_is_help=True)
-gaz_app = typer.Typer(help="The offline gazetteer built from PyPI data.", no_args_is_help=True)
-onto_app = typer.Typer(help="PLOVER / CAMEO / ACLED ontology tables.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(gaz_app, name="gazetteer")
-app.add_typer(onto_app, name="ontology")
-
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | json | jsonl | csv | geojson")]
-DbOpt = Annotated[
-    str | None, typer.Option("--db", help="DuckDB file (default: $SITROOM_DB or sitroom.duckdb)")
-]
-
-
-def _err(msg: str) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    Console(stderr=True).print(f"[red]error:[/red] {escape(msg)}")
-
-
-def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Translate library errors into a message and an exit code; never a traceback for known errors."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except EnvironmentProblem as e:
-            _err(f"{e} [{e.code}]")
-            raise typer.Exit(3) from None
-        except UsageError as e:
-            _err(f"{e} [{e.code}]")
-            raise typer.Exit(2) from None
-        except SitroomError as e:
-            _err(f"{e} [{e.code}]")
-            raise typer.Exit(e.exit_code) from None
-
-    return wrapper
-
-
-def _check_format(fmt: str) -> str:
-    from sitroom.output import FORMATS
-
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    return fmt
-
-
-def _settings(db: str | None = None):
-    from sitroom.config import load
-
-    return load(db=db)
-
-
-def _published(value: str | None) -> str | None:
-    if value is None:
-        return None
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise UsageError(f"--published must be a date YYYY-MM-DD, got {value!r}") from None
+from sitroom.errors import UsageError
 
 
 @app.command()
@@ -98,9 +36,9 @@ def run(
     from sitroom.output import render_results
     from sitroom.pipeline import run as run_pipeline
 
-    _check_format(fmt)
+    check_format(fmt)
     results = list(
-        run_pipeline(paths, published=_published(published), settings=_settings(), stdin=sys.stdin)
+        run_pipeline(paths, published=parse_published(published), settings=settings_for(), stdin=sys.stdin)
     )
     render_results(results, fmt, file=sys.stdout)
     if any(r.failures for r in results):
@@ -121,7 +59,7 @@ def ingest(
     from sitroom.pipeline import ingest as ingest_sources
     from sitroom.store import open_store
 
-    settings = _settings(db)
+    settings = settings_for(db)
     console = Console(stderr=True)
     with (
         open_store(settings.db) as store,
@@ -138,12 +76,12 @@ def ingest(
         def report(res) -> None:
             progress.advance(task)
             for f in res.failures:
-                console.print(f"[red]failed[/red] {_esc(f.source)}: {f.code} {_esc(f.message)}")
+                console.print(f"[red]failed[/red] {esc(f.source)}: {f.code} {esc(f.message)}")
 
         counts = ingest_sources(
             paths,
             store,
-            published=_published(published),
+            published=parse_published(published),
             settings=settings,
             stdin=sys.stdin,
             on_result=report,
@@ -154,12 +92,6 @@ def ingest(
     )
     if counts.failed:
         raise typer.Exit(1)
-
-
-def _esc(s: str) -> str:
-    from rich.markup import escape
-
-    return escape(str(s))
 
 
 @app.command()
@@ -182,7 +114,7 @@ def events(
     from sitroom.query import events as query_events
     from sitroom.store import open_store
 
-    _check_format(fmt)
+    check_format(fmt)
     flt = EventFilter(
         country=country,
         event_type=tuple(type or ()),
@@ -193,7 +125,7 @@ def events(
         text=text,
         limit=limit,
     )
-    with open_store(_settings(db).db, read_only=True) as store:
+    with open_store(settings_for(db).db, read_only=True) as store:
         render_events(query_events(store, flt), fmt, file=sys.stdout)
 
 
@@ -204,7 +136,7 @@ def db_info(db: DbOpt = None, fmt: FormatOpt = "table") -> None:
     from sitroom.output import render_info
     from sitroom.store import open_store
 
-    path = _settings(db).db
+    path = settings_for(db).db
     if not Path(path).exists():
         raise UsageError(f"no store at {path}; create one with `sitroom ingest FILE --db {path}`")
     with open_store(path, read_only=True) as store:
@@ -217,7 +149,7 @@ def db_migrate(db: DbOpt = None) -> None:
     """Apply pending schema migrations."""
     from sitroom.store import open_store
 
-    with open_store(_settings(db).db) as store:
+    with open_store(settings_for(db).db) as store:
         applied = store.migrate()
         typer.echo(
             f"applied: {', '.join(applied) if applied else 'nothing (up to date)'}; "
@@ -231,7 +163,7 @@ def gazetteer_build() -> None:
     """(Re)build the gazetteer index in the user cache dir."""
     from sitroom.resolve.gazetteer import build
 
-    info = build(_settings().cache_path())
+    info = build(settings_for().cache_path())
     typer.echo(f"built: {info}")
 
 
@@ -242,7 +174,7 @@ def gazetteer_info(fmt: FormatOpt = "table") -> None:
     from sitroom.output import render_info
     from sitroom.resolve.gazetteer import info
 
-    render_info(info(_settings().cache_path()), fmt, file=sys.stdout)
+    render_info(info(settings_for().cache_path()), fmt, file=sys.stdout)
 
 
 @onto_app.command("show")
@@ -298,7 +230,7 @@ def eval_(
     from sitroom.eval.report import render_scores
     from sitroom.eval.runner import check_floors, expand, run_set
 
-    _check_format(fmt)
+    check_format(fmt)
     names = expand(set_)
     if gold is not None and len(names) != 1:
         raise UsageError("--gold needs a single --set")
@@ -306,22 +238,14 @@ def eval_(
         raise UsageError(f"dev folder {dev} not found; pass --dev DIR or --gold FILE")
     from sitroom.eval.runner import SETS
 
-    scores = {n: run_set(n, gold or dev / SETS[n], _settings(), limit=limit) for n in names}
+    scores = {n: run_set(n, gold or dev / SETS[n], settings_for(), limit=limit) for n in names}
     render_scores(scores, fmt, file=sys.stdout)
     if out:
         out.write_text(json.dumps(scores, indent=2, default=str), encoding="utf-8")
     if set_ == "gate":
         failed = check_floors(scores, json.loads(floors.read_text(encoding="utf-8")))
         for f in failed:
-            _err(f"gate: {f}")
+            err(f"gate: {f}")
         typer.echo("gate: " + ("FAILED" if failed else "passed"))
         if failed:
             raise typer.Exit(1)
-
-
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,87 @@
+"""What every command shares: the app, error translation, output and settings options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Annotated, Any
+
+import typer
+
+from sitroom.errors import EnvironmentProblem, SitroomError, UsageError
+
+app = typer.Typer(
+    help="Sitroom: news in, situation picture out.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="The store: counts, schema version, migrations.", no_args_is_help=True)
+gaz_app = typer.Typer(help="The offline gazetteer built from PyPI data.", no_args_is_help=True)
+onto_app = typer.Typer(help="PLOVER / CAMEO / ACLED ontology tables.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(gaz_app, name="gazetteer")
+app.add_typer(onto_app, name="ontology")
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table | json | jsonl | csv | geojson")]
+DbOpt = Annotated[
+    str | None, typer.Option("--db", help="DuckDB file (default: $SITROOM_DB or sitroom.duckdb)")
+]
+
+
+def err(msg: str) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    Console(stderr=True).print(f"[red]error:[/red] {escape(msg)}")
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Translate library errors into a message and an exit code; never a traceback for known errors."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except EnvironmentProblem as e:
+            err(f"{e} [{e.code}]")
+            raise typer.Exit(3) from None
+        except UsageError as e:
+            err(f"{e} [{e.code}]")
+            raise typer.Exit(2) from None
+        except SitroomError as e:
+            err(f"{e} [{e.code}]")
+            raise typer.Exit(e.exit_code) from None
+
+    return wrapper
+
+
+def check_format(fmt: str) -> str:
+    from sitroom.output import FORMATS
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    return fmt
+
+
+def settings_for(db: str | None = None):
+    from sitroom.config import load
+
+    return load(db=db)
+
+
+def parse_published(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"--published must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+def esc(s: str) -> str:
+    from rich.markup import escape
+
+    return escape(str(s))
