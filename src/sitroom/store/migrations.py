@@ -1,0 +1,195 @@
+"""Named, ordered schema migrations. Append only: never edit or reorder a migration once released.
+
+Each migration runs in its own transaction together with its row in `migrations`, so a database is
+always at a known step. A step is SQL (one or more statements) or a function taking the connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sitroom.errors import StoreError
+
+if TYPE_CHECKING:
+    import duckdb
+
+Step = str | Callable[["duckdb.DuckDBPyConnection"], None]
+Migration = tuple[str, Step]
+
+BOOTSTRAP = "CREATE TABLE IF NOT EXISTS migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+
+_CORE = """
+CREATE TABLE articles (
+    id VARCHAR PRIMARY KEY,
+    ref VARCHAR,
+    url VARCHAR,
+    outlet VARCHAR,
+    title VARCHAR,
+    published VARCHAR,
+    published_basis VARCHAR,
+    authors JSON,
+    language VARCHAR,
+    removed JSON,
+    text VARCHAR,
+    source VARCHAR,
+    ingested_at TIMESTAMP
+);
+CREATE TABLE events (
+    id VARCHAR PRIMARY KEY,
+    article_id VARCHAR NOT NULL,
+    event_type VARCHAR,
+    cameo VARCHAR,
+    cameo_root VARCHAR,
+    quad_class INTEGER,
+    goldstein DOUBLE,
+    mode VARCHAR,
+    context VARCHAR[],
+    acled_event_type VARCHAR,
+    acled_sub_event_type VARCHAR,
+    source JSON,
+    target JSON,
+    source_country VARCHAR[],
+    target_country VARCHAR[],
+    source_sector VARCHAR[],
+    target_sector VARCHAR[],
+    source_name VARCHAR[],
+    target_name VARCHAR[],
+    source_actor_id VARCHAR[],
+    target_actor_id VARCHAR[],
+    actor_search VARCHAR,          -- lower-cased texts, names, ids, countries, one per line
+    location_text VARCHAR,
+    location_name VARCHAR,
+    location_country VARCHAR,
+    location_admin1 VARCHAR,
+    location_lat DOUBLE,
+    location_lon DOUBLE,
+    location_precision VARCHAR,
+    location_gazetteer_id VARCHAR,
+    location_geonames_id BIGINT,
+    location_icao VARCHAR,
+    date_value VARCHAR,            -- ISO, as long as the precision allows
+    date_precision VARCHAR,
+    date_basis VARCHAR,
+    date_text VARCHAR,
+    date_start DATE,               -- the period date_value covers, for since/until overlap
+    date_end DATE,
+    negated BOOLEAN,
+    hedged BOOLEAN,
+    planned BOOLEAN,
+    conditional BOOLEAN,
+    tense VARCHAR,
+    attribution_text VARCHAR,
+    attribution_anonymous BOOLEAN,
+    attribution_via VARCHAR,
+    quantities JSON,
+    evidence_sentence VARCHAR,
+    evidence_start INTEGER,
+    evidence_end INTEGER,
+    trigger VARCHAR,
+    trigger_start INTEGER,
+    trigger_end INTEGER,
+    confidence DOUBLE,
+    method VARCHAR,
+    record JSON NOT NULL           -- to_dict(event): what the query layer returns
+);
+CREATE TABLE places (
+    article_id VARCHAR NOT NULL,
+    start INTEGER,
+    "end" INTEGER,
+    text VARCHAR,
+    name VARCHAR,
+    country VARCHAR,
+    admin1 VARCHAR,
+    lat DOUBLE,
+    lon DOUBLE,
+    precision VARCHAR,
+    gazetteer_id VARCHAR,
+    geonames_id BIGINT,
+    icao VARCHAR,
+    score DOUBLE,
+    method VARCHAR
+);
+CREATE TABLE actors (
+    article_id VARCHAR NOT NULL,
+    start INTEGER,
+    "end" INTEGER,
+    text VARCHAR,
+    name VARCHAR,
+    country VARCHAR,
+    sector VARCHAR,
+    kind VARCHAR,
+    actor_id VARCHAR
+);
+CREATE TABLE failures (
+    id VARCHAR PRIMARY KEY,        -- hash of (source, code): the same failure twice is one row
+    source VARCHAR,
+    stage VARCHAR,
+    code VARCHAR,
+    message VARCHAR,
+    article_id VARCHAR,
+    recorded_at TIMESTAMP
+);
+"""
+
+# Point lookups only: DuckDB scans are fast, but "events of article X" and "article by ref" are
+# the article view's and resume's hot paths.
+_LOOKUP_INDEXES = """
+CREATE INDEX events_article_idx ON events (article_id);
+CREATE INDEX articles_ref_idx ON articles (ref);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    ("0001_core_tables", _CORE),
+    ("0002_lookup_indexes", _LOOKUP_INDEXES),
+)
+
+
+def applied(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the applied migrations in the order they ran ([] for a database without the table)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'migrations'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return []
+    return [r[0] for r in con.execute("SELECT name FROM migrations ORDER BY applied_at, name").fetchall()]
+
+
+def pending(con: duckdb.DuckDBPyConnection, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
+    """Names not yet applied; raises StoreError if the database has steps this code does not know."""
+    done = applied(con)
+    known = [name for name, _ in migrations]
+    unknown = [n for n in done if n not in known]
+    if unknown:
+        raise StoreError(
+            f"the database has migrations this version of Sitroom does not know: {unknown}; "
+            f"upgrade Sitroom to open it",
+            code="E_STORE_NEWER",
+        )
+    return [n for n in known if n not in done]
+
+
+def apply(con: duckdb.DuckDBPyConnection, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
+    """Apply pending migrations in order, each in one transaction. Returns the names applied."""
+    con.execute(BOOTSTRAP)
+    todo = set(pending(con, migrations))
+    done: list[str] = []
+    for name, step in migrations:
+        if name not in todo:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if callable(step):
+                step(con)
+            else:
+                con.execute(step)
+            con.execute(
+                "INSERT INTO migrations VALUES (?, ?)", [name, datetime.now(UTC).replace(tzinfo=None)]
+            )
+            con.execute("COMMIT")
+        except Exception as e:
+            con.execute("ROLLBACK")
+            raise StoreError(f"migration {name} failed: {e}", code="E_MIGRATION") from e
+        done.append(name)
+    return done
