@@ -33,7 +33,7 @@ def run(
     fmt: FormatOpt = "table",
 ) -> None:
     """Process articles and print the situation picture (no database needed)."""
-    from sitroom.output import render_results
+    from sitroom.output import render_failures, render_results
     from sitroom.pipeline import run as run_pipeline
 
     check_format(fmt)
@@ -41,6 +41,8 @@ def run(
         run_pipeline(paths, published=parse_published(published), settings=settings_for(), stdin=sys.stdin)
     )
     render_results(results, fmt, file=sys.stdout)
+    if fmt in ("jsonl", "csv", "geojson"):  # these carry events only: failures go to stderr
+        render_failures([f for r in results for f in r.failures], file=sys.stderr)
     if any(r.failures for r in results):
         raise typer.Exit(1)
 

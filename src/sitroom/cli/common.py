@@ -33,7 +33,7 @@ def err(msg: str) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    Console(stderr=True).print(f"[red]error:[/red] {escape(msg)}")
+    Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {escape(msg)}")
 
 
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
