@@ -1,0 +1,559 @@
+"""Place mentions: find toponyms in a parsed article, resolve them against the gazetteer, and pick
+the place where an event happened.
+
+Recognition trusts the gazetteer over the NER label (the small model calls "Niger" an ORG and
+"Chad" a PERSON): a span is a place when the gazetteer knows it and the text treats it as a name.
+Resolution scores each candidate entry: a prior (feature class, population, main vs alternate
+name), then context ("X, Y" pairs, the countries the article is about).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from sitroom.records import Article, Candidate, PlaceRef, Precision, Span
+from sitroom.resolve.gazetteer import Entry, Gazetteer, fold
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
+
+    from sitroom.resolve.context import ArticleContext
+
+METHOD = "sitroom.places.v1"
+
+PRECISION = {
+    "facility": Precision.FACILITY,
+    "city": Precision.CITY,
+    "admin1": Precision.ADMIN1,
+    "country": Precision.COUNTRY,
+    "region": Precision.REGION,
+}
+# Most precise first: event_location prefers the facility to the town around it.
+_PRECISE = {"facility": 0, "city": 1, "admin1": 2, "country": 3, "region": 4}
+
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_NAME_LABELS = {"ORG", "PERSON", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"}
+_NOT_PLACE_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE"}
+# Lower-case words that may sit inside a place name ("Bosnia and Herzegovina", "Rio de Janeiro").
+_CONNECTORS = {
+    "of",
+    "de",
+    "del",
+    "la",
+    "le",
+    "al",
+    "el",
+    "da",
+    "do",
+    "du",
+    "des",
+    "and",
+    "-",
+    "upon",
+    "on",
+    "es",
+}
+# Generic words after a name that say which kind of place it is ("Homs province").
+_ADMIN_WORDS = {
+    "province",
+    "state",
+    "region",
+    "governorate",
+    "district",
+    "county",
+    "department",
+    "oblast",
+    "prefecture",
+}
+_CITY_WORDS = {"city", "town", "village", "municipality"}
+_MAX_NGRAM = 6
+# A bare name that is neither tagged as a place nor a known country/area must be a town this big.
+MIN_POP_UNTAGGED = 20_000
+MIN_POP_NAME_ENTITY = 100_000  # ...and this big when the NER tagged it as a person or organisation
+_WORD = re.compile(r"[A-Za-z]")
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int  # token indices [start, end)
+    end: int
+    char_start: int
+    char_end: int
+    text: str
+    entries: list[Entry]
+    rule: str  # how it was found: ner | gaz | name
+    hint: str | None = None  # "admin1" / "city" when a generic word follows the name
+    within: str | None = None  # gid of the place named right after ", "
+    scores: list[float] = field(default_factory=list)
+
+
+def find_places(
+    doc: Doc, article: Article | None = None, gaz: Gazetteer | None = None, *, adjectives: bool = False
+) -> list[PlaceRef]:
+    """Every place mention in `doc`, resolved, in text order. `adjectives=True` also returns
+    demonyms ("Nigerien" -> Niger) as mentions of their country (actors by default: left out)."""
+    if gaz is None:
+        from sitroom.resolve.gazetteer import open_gazetteer
+
+        gaz = open_gazetteer()
+    mentions = _recognise(doc, gaz, adjectives=adjectives)
+    return _resolve(doc, mentions)
+
+
+def resolve_spans(
+    doc: Doc, spans: Sequence[tuple[int, int]], gaz: Gazetteer | None = None
+) -> list[PlaceRef | None]:
+    """Resolve given char spans (e.g. gold toponyms) in the context of the doc's own mentions."""
+    if gaz is None:
+        from sitroom.resolve.gazetteer import open_gazetteer
+
+        gaz = open_gazetteer()
+    found = _recognise(doc, gaz, adjectives=False)
+    given: list[_Mention | None] = []
+    for s, e in spans:
+        sp = doc.char_span(s, e, alignment_mode="expand")
+        if sp is None:
+            given.append(None)
+            continue
+        m = _lookup_span(doc, gaz, sp.start, sp.end, rule="given", adjectives=True, loose=True)
+        if m is not None:
+            m.char_start, m.char_end, m.text = s, e, doc.text[s:e]
+        given.append(m)
+    ms = [m for m in given if m is not None]
+    context = [m for m in found if not any(_overlap(m, g) for g in ms)]
+    resolved = _resolve(doc, ms + context, keep=set(map(id, ms)))
+    by_id = {r[0]: r[1] for r in resolved}  # type: ignore[index]
+    return [by_id.get(id(m)) if m is not None else None for m in given]
+
+
+def article_focus(places: Iterable[PlaceRef]) -> tuple[str, ...]:
+    """ISO3 countries the article is about, most salient first: a country mention counts 1, a
+    place inside a country counts 0.5 for it."""
+    weight: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for i, p in enumerate(places):
+        if not p.country:
+            continue
+        weight[p.country] += 1.0 if p.precision == Precision.COUNTRY else 0.5
+        first.setdefault(p.country, i)
+    return tuple(sorted(weight, key=lambda c: (-weight[c], first[c])))
+
+
+# --- recognition ---------------------------------------------------------------------------------
+
+
+def _overlap(a: _Mention, b: _Mention) -> bool:
+    return a.char_start < b.char_end and b.char_start < a.char_end
+
+
+def _is_name_token(t: Token) -> bool:
+    text = t.text
+    return bool(_WORD.match(text)) and (text[0].isupper() or (len(text) > 1 and text[:2] in ("al", "el")))
+
+
+def _lookup_span(
+    doc: Doc, gaz: Gazetteer, start: int, end: int, *, rule: str, adjectives: bool, loose: bool = False
+) -> _Mention | None:
+    """A mention for tokens [start, end) if the gazetteer knows the name (dropping "the", "'s",
+    and a generic word such as "province" when the whole does not match)."""
+    while start < end and doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    while end > start and doc[end - 1].text in ("'s", "’s", "'", "’", ".", ",", '"'):
+        end -= 1
+    if start >= end:
+        return None
+    hint = None
+    tries = [(start, end, None)]
+    last = doc[end - 1].lower_
+    if end - start > 1 and (last in _ADMIN_WORDS or last in _CITY_WORDS):
+        tries.append((start, end - 1, "admin1" if last in _ADMIN_WORDS else "city"))
+    if loose and end - start > 1 and doc[start].lower_ in _CITY_WORDS | _ADMIN_WORDS | {"city"}:
+        tries.append((start + 1, end, None))
+    for s, e, hint in tries:
+        text = doc[s:e].text
+        entries = gaz.lookup_key(fold(text))
+        if not adjectives:
+            entries = [x for x in entries if x.name_kind != "demonym"]
+        if len(text.replace(".", "")) <= 3:
+            entries = [x for x in entries if x.name_kind != "alt" or x.cls != "city"]
+        if entries:
+            sp = doc[s:e]
+            return _Mention(s, e, sp.start_char, sp.end_char, sp.text, entries, rule, hint)
+    return None
+
+
+def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
+    label = [""] * len(doc)
+    ent_of: list[SpacySpan | None] = [None] * len(doc)
+    for ent in doc.ents:
+        for i in range(ent.start, ent.end):
+            label[i] = ent.label_
+            ent_of[i] = ent
+    taken = [False] * len(doc)
+    out: list[_Mention] = []
+
+    def add(m: _Mention) -> None:
+        out.append(m)
+        for i in range(m.start, m.end):
+            taken[i] = True
+
+    # 1. Entities that are places by label, or whose whole text is a well-known place.
+    for ent in doc.ents:
+        if ent.label_ == "NORP" and not adjectives:
+            continue
+        m = _lookup_span(doc, gaz, ent.start, ent.end, rule="ner", adjectives=adjectives)
+        if m is None:
+            continue
+        if ent.label_ in _NOT_PLACE_LABELS:  # the small model has tagged "Niger" as a DATE
+            if not any(e.cls == "country" and e.name_kind == "main" for e in m.entries):
+                continue
+        elif ent.label_ not in _PLACE_LABELS and not _strong(m.entries, ent.label_):
+            continue
+        add(m)
+
+    # 2. Capitalised n-grams the gazetteer knows, longest first, outside entities taken above.
+    n = len(doc)
+    keys: dict[tuple[int, int], str] = {}
+    for i in range(n):
+        if taken[i] or not _is_name_token(doc[i]) or label[i] in _NOT_PLACE_LABELS:
+            continue
+        for j in range(i + 1, min(n, i + _MAX_NGRAM) + 1):
+            t = doc[j - 1]
+            if taken[j - 1] or label[j - 1] in _NOT_PLACE_LABELS or t.is_space:
+                break
+            if j - 1 > i and not (_is_name_token(t) or t.lower_ in _CONNECTORS or t.text == "."):
+                break
+            if _is_name_token(t):
+                keys[(i, j)] = fold(doc[i:j].text)
+    known = gaz.known(keys.values())
+    i = 0
+    while i < n:
+        best = None
+        for j in range(min(n, i + _MAX_NGRAM), i, -1):
+            k = keys.get((i, j))
+            if k is None or k not in known:
+                continue
+            m = _lookup_span(doc, gaz, i, j, rule="gaz", adjectives=adjectives)
+            if m is not None and _accept_ngram(doc, m, label, ent_of):
+                best = m
+                break
+        if best is not None:
+            add(best)
+            i = best.end
+        else:
+            i += 1
+    out.sort(key=lambda m: m.start)
+    _link_pairs(doc, out)
+    return out
+
+
+def _strong(entries: list[Entry], ner_label: str) -> bool:
+    """A name the NER tagged as something else is a place only if the place is a notable one."""
+    for e in entries:
+        if e.name_kind == "alt" and e.cls == "city":
+            continue
+        if e.cls in ("country", "region", "facility") or (e.cls == "admin1" and e.lat is not None):
+            return (
+                ner_label != "PERSON" or e.cls in ("country", "region") or e.population >= MIN_POP_NAME_ENTITY
+            )
+        if e.cls == "city" and e.population >= MIN_POP_NAME_ENTITY:
+            return True
+    return False
+
+
+def _accept_ngram(doc: Doc, m: _Mention, label: list[str], ent_of: list) -> bool:
+    toks = doc[m.start : m.end]
+    labels = {label[i] for i in range(m.start, m.end)}
+    if "NORP" in labels:
+        return False
+    ent = ent_of[m.start]
+    if "PERSON" in labels and ent is not None and (ent.start != m.start or ent.end != m.end):
+        return False  # part of a person's name ("Victoria Beckham")
+    if m.end - m.start == 1:
+        t = toks[0]
+        if t.is_sent_start and t.is_stop:
+            return False
+        if t.pos_ not in ("PROPN",) and not (t.is_upper and len(t) > 2):
+            return False
+    if any(e.cls in ("country", "region") and e.name_kind == "main" for e in m.entries):
+        return True
+    if any(e.cls == "facility" for e in m.entries) and m.end - m.start > 1:
+        return True
+    if m.end - m.start == 1 and (_headline(toks[0].sent) or _lower_elsewhere(doc, toks[0])):
+        return False  # "Police" in a title-case headline; "Reading" where "reading" is a word here
+    if any(e.cls == "admin1" and e.lat is not None and e.name_kind == "main" for e in m.entries):
+        return True
+    floor = MIN_POP_NAME_ENTITY if labels & _NAME_LABELS else MIN_POP_UNTAGGED
+    return any(e.population >= floor and e.name_kind == "main" for e in m.entries if e.cls == "city")
+
+
+def _headline(sent: SpacySpan) -> bool:
+    words = [t for t in sent if t.is_alpha and len(t) > 3 and t.pos_ != "PROPN" and not t.is_sent_start]
+    return len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words)
+
+
+def _lower_elsewhere(doc: Doc, tok: Token) -> bool:
+    low = tok.lower_
+    return any(t.text == low for t in doc)
+
+
+def _link_pairs(doc: Doc, ms: list[_Mention]) -> None:
+    """ "Agadez, Niger" / "Paris, Texas": the second name says where the first one is."""
+    for a, b in zip(ms, ms[1:], strict=False):
+        between = doc.text[a.char_end : b.char_start]
+        if between.strip() == "," and any(e.cls in ("country", "admin1") for e in b.entries):
+            a.within = "pair"
+
+
+# --- resolution ----------------------------------------------------------------------------------
+
+
+def _prior(e: Entry, m: _Mention) -> float:
+    s = math.log10(max(e.population, 1))
+    if e.cls == "country":
+        s += 2.5
+    elif e.cls == "region":
+        s += 0.5
+    elif e.cls == "admin1":
+        s += 0.5 if m.hint != "admin1" else 4.0
+        if e.lat is None:
+            s -= 3.0
+    elif e.cls == "facility":
+        s = 7.0 if m.end - m.start > 1 else 2.0
+    elif e.cls == "city":
+        s += (1.0 if m.hint == "city" else 0.0) + (2.0 if e.capital else 0.0)
+    if e.name_kind == "alt":
+        s -= 1.5
+    elif e.name_kind == "demonym":
+        s -= 0.5
+    return s
+
+
+def _score_all(
+    ms: list[_Mention],
+    focus: dict[str, float],
+    pairs: dict[int, Entry],
+    areas: Counter[str] | None = None,
+    boost: dict[int, dict[str, float]] | None = None,
+) -> None:
+    areas = areas or Counter()
+    boost = boost or {}
+    for idx, m in enumerate(ms):
+        towns = [e for e in m.entries if e.cls == "city"]
+        scores = []
+        for e in m.entries:
+            s = _prior(e, m)
+            if (
+                e.cls == "admin1"
+                and m.hint != "admin1"
+                and any(
+                    t.country == e.country
+                    and t.admin1 == e.name
+                    and (t.name_kind == "main" or t.population >= 0.3 * e.population)
+                    for t in towns
+                )
+            ):
+                s -= 3.0  # "Agadez", "New York": the town, unless the text says "region"/"state"
+            s += 3.0 * focus.get(e.country or "", 0.0) + boost.get(idx, {}).get(e.gid, 0.0)
+            if (
+                areas
+                and e.cls != "country"
+                and (e.admin1 in areas or (e.cls == "admin1" and e.name in areas))
+            ):
+                s += 1.5 * min(2, areas[e.admin1 if e.admin1 in areas else e.name])
+            y = pairs.get(idx)
+            if y is not None and e.gid != y.gid:
+                if y.cls == "country" and e.country == y.country:
+                    s += 6.0
+                elif (
+                    y.cls == "admin1"
+                    and e.country == y.country
+                    and e.admin1
+                    and fold(e.admin1) == fold(y.name)
+                ):
+                    s += 8.0
+                elif y.cls == "admin1" and e.country == y.country:
+                    s += 3.0
+            scores.append(s)
+        m.scores = scores
+
+
+def _best(m: _Mention) -> int:
+    return max(range(len(m.entries)), key=lambda i: m.scores[i])
+
+
+def _resolve(doc: Doc, ms: list[_Mention], keep: set[int] | None = None) -> list:
+    ms.sort(key=lambda m: m.char_start)
+    pairs: dict[int, Entry] = {}
+    # "Atlanta, Georgia": the second name is read as the area that holds a place named like the first.
+    boost: dict[int, dict[str, float]] = {}
+    for i, m in enumerate(ms[:-1]):
+        if m.within == "pair":
+            y = ms[i + 1]
+            boost[i + 1] = {
+                e.gid: 6.0
+                for e in y.entries
+                if any(
+                    x.country == e.country and (e.cls == "country" or x.admin1 == e.name) for x in m.entries
+                )
+            }
+    _score_all(ms, {}, pairs, boost=boost)
+    for i, m in enumerate(ms[:-1]):
+        if m.within == "pair":
+            pairs[i] = ms[i + 1].entries[_best(ms[i + 1])]
+    # Focus from a first pass: confident mentions vote for their country.
+    votes: Counter[str] = Counter()
+    for m in ms:
+        b = m.entries[_best(m)]
+        if b.country:
+            votes[b.country] += 1.0 if b.cls == "country" else 0.6
+    total = sum(votes.values()) or 1.0
+    focus = {c: min(1.0, v / total * 2) for c, v in votes.items() if v >= 1.0}
+    # Admin1 areas the other mentions sit in ("Seattle ... Washington" -> the state).
+    areas: Counter[str] = Counter()
+    for m in ms:
+        b = m.entries[_best(m)]
+        if b.cls in ("city", "facility") and b.admin1:
+            areas[b.admin1] += 1
+        elif b.cls == "admin1":
+            areas[b.name] += 1
+    _score_all(ms, focus, pairs, areas, boost)
+    out = []
+    for i, m in enumerate(ms):
+        b = _best(m)
+        e = m.entries[b]
+        ordered = sorted(m.scores, reverse=True)
+        margin = ordered[0] - ordered[1] if len(ordered) > 1 else 5.0
+        conf = round(1 / (1 + math.exp(-margin)), 3)
+        rule = m.rule + ("+pair" if i in pairs else "") + ("+focus" if focus.get(e.country or "", 0) else "")
+        ref = PlaceRef(
+            text=m.text,
+            name=e.name,
+            country=e.country,
+            admin1=e.admin1,
+            lat=e.lat,
+            lon=e.lon,
+            precision=PRECISION[e.cls],
+            gazetteer_id=e.gid,
+            geonames_id=e.geonames_id,
+            icao=e.icao,
+            start=m.char_start,
+            end=m.char_end,
+            score=conf,
+            method=f"{METHOD}:{rule}",
+        )
+        if keep is None:
+            out.append(ref)
+        elif id(m) in keep:
+            out.append((id(m), ref))
+    return out
+
+
+# --- event location ------------------------------------------------------------------------------
+
+# Prepositions that put an event somewhere (and those that say where it came from or went to).
+LOC_PREPS = {
+    "in",
+    "at",
+    "near",
+    "inside",
+    "outside",
+    "across",
+    "around",
+    "within",
+    "throughout",
+    "on",
+    "into",
+    "from",
+    "to",
+    "towards",
+    "toward",
+    "through",
+    "along",
+    "off",
+    "over",
+    "between",
+    "onto",
+    "upon",
+    "out",
+    "beyond",
+    "by",
+}
+
+
+def place_phrases(doc: Doc, trigger: Token) -> list[Span]:
+    """Char spans of the phrases that may say where the trigger's event happened: its locative
+    prepositional phrases and its direct object ("captured the town of X"), also those of the verb
+    a conjoined trigger hangs on ("was shot and killed in X")."""
+    heads = [trigger]
+    if trigger.dep_ == "conj" and trigger.head.pos_ in ("VERB", "AUX"):
+        heads.append(trigger.head)
+    if trigger.dep_ in ("xcomp", "ccomp", "advcl") and trigger.head.pos_ == "VERB":
+        heads.append(trigger.head)
+    out: list[Span] = []
+    for h in heads:
+        for c in h.children:
+            if (c.dep_ == "prep" and c.lower_ in LOC_PREPS) or c.dep_ in ("dobj", "npadvmod", "pobj"):
+                toks = list(c.subtree)
+                s, e = toks[0].idx, toks[-1].idx + len(toks[-1])
+                out.append(Span(start=s, end=e, text=doc.text[s:e]))
+    return sorted(out, key=lambda sp: sp.start)
+
+
+def _inside(p: PlaceRef, spans: Iterable[Span]) -> bool:
+    return any(p.start is not None and sp.start <= p.start and p.end <= sp.end for sp in spans)
+
+
+def _adjectival(doc: Doc, p: PlaceRef) -> bool:
+    """ "the Niger government", "Niger's junta": the place names an actor, not where things happen."""
+    sp = doc.char_span(p.start, p.end, alignment_mode="expand")
+    if sp is None:
+        return False
+    root = sp.root
+    if root.dep_ in ("compound", "amod", "poss", "nmod") and root.head.i >= sp.end:
+        return True
+    nxt = doc[sp.end] if sp.end < len(doc) else None
+    return nxt is not None and nxt.text in ("'s", "’s")
+
+
+def event_location(candidate: Candidate, ctx: ArticleContext) -> PlaceRef | None:
+    """The resolved place where the candidate's event happened, or None when its clause says not."""
+    actors = tuple(candidate.source) + tuple(candidate.target)
+    sent = candidate.sentence
+    in_sent = [
+        p
+        for p in ctx.places
+        if p.start is not None and sent.start <= p.start and p.end <= sent.end and not _inside(p, actors)
+    ]
+    attached = [p for p in in_sent if _inside(p, candidate.places)]
+    pool = [p for p in attached if not _adjectival(ctx.doc, p)] or attached
+    if pool:
+        best = min(
+            pool, key=lambda p: (_PRECISE.get(p.precision.value if p.precision else "region", 5), p.start)
+        )
+        return replace(best, method=f"{best.method}|event:attached")
+    # Nothing attached by the parse: the nearest place of the sentence that is not an actor's adjective.
+    trig = candidate.trigger.start
+    near = [p for p in in_sent if not _adjectival(ctx.doc, p)]
+    if near:
+        best = min(near, key=lambda p: abs(p.start - trig))
+        return replace(best, score=round(best.score * 0.6, 3), method=f"{best.method}|event:sentence")
+    return None
+
+
+__all__ = [
+    "LOC_PREPS",
+    "METHOD",
+    "PRECISION",
+    "article_focus",
+    "event_location",
+    "find_places",
+    "place_phrases",
+    "resolve_spans",
+]

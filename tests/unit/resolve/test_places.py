@@ -1,0 +1,140 @@
+"""Place mentions, their resolution, article focus and event location (needs the spaCy model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitroom.records import Article, Candidate, Precision, Span
+from sitroom.resolve.context import ArticleContext
+from sitroom.resolve.gazetteer import open_gazetteer
+from sitroom.resolve.places import article_focus, event_location, find_places, place_phrases
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from sitroom.nlp import load
+
+    return load()
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return open_gazetteer()
+
+
+def _places(nlp, gaz, text: str) -> dict[str, str]:
+    return {p.text: p.gazetteer_id for p in find_places(nlp(text), None, gaz)}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "Russian troops entered Airbase 101 in Niamey, the capital of Niger.",
+            {"Airbase 101": "x:airbase-101", "Niamey": "gn:2440485", "Niger": "iso:NER"},
+        ),
+        ("Chad and Niger border Nigeria.", {"Chad": "iso:TCD", "Niger": "iso:NER", "Nigeria": "iso:NGA"}),
+        ("The convoy reached Agadez, Niger, on Monday.", {"Agadez": "gn:2448085", "Niger": "iso:NER"}),
+        ("Paris is the capital of France.", {"Paris": "gn:2988507", "France": "iso:FRA"}),
+        (
+            "He grew up in Paris, Texas, near the Oklahoma line.",
+            {"Paris": "gn:4717560", "Texas": "gn:4736286"},
+        ),
+        ("Tanks from Russia crossed into Georgia near Tbilisi.", {"Georgia": "iso:GEO", "Russia": "iso:RUS"}),
+        (
+            "Flights landed at Diori Hamani International Airport.",
+            {"Diori Hamani International Airport": "icao:DRRN"},
+        ),
+        ("Nigerien soldiers and Russian instructors met on Tuesday in May.", {}),
+    ],
+)
+def test_find_places(nlp, gaz, text: str, want: dict[str, str]) -> None:
+    got = _places(nlp, gaz, text)
+    for k, v in want.items():
+        assert got.get(k) == v, got
+    if not want:
+        assert got == {}
+
+
+def test_atlanta_georgia_is_the_state(nlp, gaz) -> None:
+    got = _places(nlp, gaz, "Storms hit Atlanta, Georgia, and Savannah overnight.")
+    assert got["Georgia"] == "gn:4197000" and got["Atlanta"] == "gn:4180439"
+
+
+def test_placeref_fields(nlp, gaz) -> None:
+    text = "Russian troops entered Airbase 101 in Niamey."
+    ps = {p.text: p for p in find_places(nlp(text), None, gaz)}
+    base, town = ps["Airbase 101"], ps["Niamey"]
+    assert base.precision == Precision.FACILITY and base.icao == "DRRN" and base.country == "NER"
+    assert text[base.start : base.end] == "Airbase 101"
+    assert town.precision == Precision.CITY and town.geonames_id == 2440485
+    assert town.method.startswith("sitroom.places.v1:") and 0 < town.score <= 1
+
+
+def test_article_focus(nlp, gaz) -> None:
+    text = "Niger expelled U.S. troops. Niamey and Agadez are in Niger. France watched."
+    assert article_focus(find_places(nlp(text), None, gaz))[0] == "NER"
+
+
+def _ctx(nlp, gaz, text: str):
+    doc = nlp(text)
+    places = tuple(find_places(doc, None, gaz))
+    art = Article(id="t", ref="t", text=text)
+    return doc, ArticleContext(
+        article=art, doc=doc, published=None, places=places, focus=article_focus(places)
+    )
+
+
+def _cand(doc, trigger: str, actors: tuple[str, ...] = ()) -> Candidate:
+    tok = next(t for t in doc if t.text == trigger)
+    sent = tok.sent
+
+    def span(s: str) -> Span:
+        i = doc.text.index(s)
+        return Span(start=i, end=i + len(s), text=s)
+
+    return Candidate(
+        event_type="X",
+        cameo="0",
+        trigger=Span(start=tok.idx, end=tok.idx + len(tok), text=tok.text),
+        sentence=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
+        source=tuple(span(a) for a in actors),
+        places=tuple(place_phrases(doc, tok)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "actors", "want"),
+    [
+        (
+            "Russian forces were using a hangar at Airbase 101, which is adjacent to "
+            "Diori Hamani International Airport in Niamey.",
+            "using",
+            ("Russian forces",),
+            "Airbase 101",
+        ),
+        (
+            "Thousands of protesters marched in Rome on Saturday.",
+            "marched",
+            ("Thousands of protesters",),
+            "Rome",
+        ),
+        ("The Niger government expelled the troops.", "expelled", ("The Niger government",), None),
+        ("The talks were good, officials said.", "said", ("officials",), None),
+    ],
+)
+def test_event_location(nlp, gaz, text, trigger, actors, want) -> None:
+    doc, ctx = _ctx(nlp, gaz, text)
+    got = event_location(_cand(doc, trigger, actors), ctx)
+    assert (got.text if got else None) == want
+    if got is not None:
+        assert text[got.start : got.end] == got.text and "event:" in got.method
+
+
+def test_place_phrases(nlp) -> None:
+    doc = nlp("Soldiers patrolled the streets of Reynosa on Wednesday.")
+    tok = next(t for t in doc if t.text == "patrolled")
+    texts = [s.text for s in place_phrases(doc, tok)]
+    assert any("Reynosa" in t for t in texts)
