@@ -56,7 +56,7 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
         doc=doc,
         published=published_date(article),
         places=places,
-        focus=tuple(article_focus(places)),
+        focus=tuple(article_focus(places, doc)),
     )
     actors = tuple(actor_mentions(ctx))
     events = []

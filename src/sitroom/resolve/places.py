@@ -132,15 +132,19 @@ def resolve_spans(
     return [by_id.get(id(m)) if m is not None else None for m in given]
 
 
-def article_focus(places: Iterable[PlaceRef]) -> tuple[str, ...]:
+def article_focus(places: Iterable[PlaceRef], doc: Doc | None = None) -> tuple[str, ...]:
     """ISO3 countries the article is about, most salient first: a country mention counts 1, a
-    place inside a country counts 0.5 for it."""
+    place inside a country counts 0.5 for it. Given the doc, a name used as an actor's modifier
+    ("U.S. troops", "Niger's junta") counts a quarter: it says who acts, not where."""
     weight: Counter[str] = Counter()
     first: dict[str, int] = {}
     for i, p in enumerate(places):
         if not p.country:
             continue
-        weight[p.country] += 1.0 if p.precision == Precision.COUNTRY else 0.5
+        w = 1.0 if p.precision == Precision.COUNTRY else 0.5
+        if doc is not None and p.start is not None and _adjectival(doc, p):
+            w *= 0.25
+        weight[p.country] += w
         first.setdefault(p.country, i)
     return tuple(sorted(weight, key=lambda c: (-weight[c], first[c])))
 
@@ -537,6 +541,9 @@ def event_location(candidate: Candidate, ctx: ArticleContext) -> PlaceRef | None
         best = min(
             pool, key=lambda p: (_PRECISE.get(p.precision.value if p.precision else "region", 5), p.start)
         )
+        site = _named_site(candidate, ctx, best)
+        if site is not None:
+            return site
         return replace(best, method=f"{best.method}|event:attached")
     # Nothing attached by the parse: the nearest place of the sentence that is not an actor's adjective.
     trig = candidate.trigger.start
@@ -545,6 +552,47 @@ def event_location(candidate: Candidate, ctx: ArticleContext) -> PlaceRef | None
         best = min(near, key=lambda p: abs(p.start - trig))
         return replace(best, score=round(best.score * 0.6, 3), method=f"{best.method}|event:sentence")
     return None
+
+
+# Generic facility nouns and the words a named site of that kind carries ("an air base" ↔ "Airbase 101").
+_SITE_NOUNS = {
+    "base": ("base", "airbase"),
+    "airbase": ("base", "airbase"),
+    "airport": ("airport", "airfield"),
+    "airfield": ("airport", "airfield", "base", "airbase"),
+    "camp": ("camp",),
+    "barracks": ("barracks",),
+    "port": ("port",),
+}
+
+
+def _named_site(candidate: Candidate, ctx: ArticleContext, best: PlaceRef) -> PlaceRef | None:
+    """An unnamed facility ("an air base in Niger") that the article names elsewhere: when exactly one
+    facility of that kind lies in the attached place's country, the event happened there."""
+    if best.precision not in (Precision.COUNTRY, Precision.ADMIN1, Precision.CITY):
+        return None
+    phrase = " | ".join(s.text.lower() for s in candidate.places)
+    kinds = {w for w in _SITE_NOUNS if re.search(rf"\b{w}\b", phrase)}
+    if not kinds:
+        return None
+    words = {k for w in kinds for k in _SITE_NOUNS[w]}
+    sites = {
+        p.gazetteer_id: p
+        for p in ctx.places
+        if p.precision == Precision.FACILITY
+        and p.country == best.country
+        and any(k in p.text.lower().replace(" ", "") or k in p.text.lower().split() for k in words)
+    }
+    if len(sites) != 1:
+        return None
+    (site,) = sites.values()
+    return replace(
+        site,
+        start=best.start,
+        end=best.end,
+        text=best.text,
+        method=f"{site.method}|event:site-of-{best.gazetteer_id}",
+    )
 
 
 __all__ = [
