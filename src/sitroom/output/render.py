@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -19,7 +20,7 @@ from sitroom.output.flat import CSV_COLUMNS, flat_row, result_dict
 from sitroom.records import ArticleResult, Failure, to_dict
 
 FORMATS = ("table", "json", "jsonl", "csv", "geojson")
-SNIPPET = 160  # evidence characters shown in a table cell
+SNIPPET = 110  # evidence characters shown in a table cell, around the trigger
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -97,7 +98,10 @@ def clean(s: Any) -> str:
 def _console(file: IO[str]) -> Any:
     from rich.console import Console
 
-    return Console(file=file, highlight=False, soft_wrap=False)
+    # A pipe or file has no width: give tables room rather than rich's 80 columns.
+    tty = getattr(file, "isatty", lambda: False)()
+    width = None if tty or "COLUMNS" in os.environ else 160
+    return Console(file=file, highlight=False, soft_wrap=False, width=width)
 
 
 def _actors(actors: list[dict[str, Any]] | None) -> str:
@@ -110,15 +114,21 @@ def _actors(actors: list[dict[str, Any]] | None) -> str:
 
 
 def _evidence(ev: dict[str, Any]) -> Any:
+    """The part of the sentence around the trigger (trigger in bold), at most SNIPPET characters."""
     from rich.text import Text
 
     evd = ev.get("evidence") or {}
     sentence = clean(evd.get("sentence"))
-    text = Text(sentence[:SNIPPET] + ("…" if len(sentence) > SNIPPET else ""))
-    start = evd.get("start")
-    ts, te = evd.get("trigger_start"), evd.get("trigger_end")
+    start, ts, te = evd.get("start"), evd.get("trigger_start"), evd.get("trigger_end")
+    lo, hi = 0, min(len(sentence), SNIPPET)
     if isinstance(start, int) and isinstance(ts, int) and isinstance(te, int) and ts >= start:
-        text.stylize("bold", ts - start, min(te - start, SNIPPET))
+        a = ts - start
+        lo = max(0, min(a - SNIPPET // 3, len(sentence) - SNIPPET))
+        hi = min(len(sentence), lo + SNIPPET)
+    text = Text(("…" if lo else "") + sentence[lo:hi] + ("…" if hi < len(sentence) else ""))
+    if isinstance(start, int) and isinstance(ts, int) and isinstance(te, int) and ts >= start:
+        shift = (1 if lo else 0) - lo
+        text.stylize("bold", max(0, ts - start + shift), max(0, te - start + shift))
     return text
 
 
