@@ -22,6 +22,14 @@ class Settings:
     cache_dir: str = ""  # gazetteer index lives here; empty = the user cache dir
     batch_size: int = 32  # nlp.pipe batch: 16-64 keeps peak memory under 1 GB
     max_chars: int = 100_000  # longer texts are cut into pieces for the parser
+    actors: str = ""  # a user's actor dictionary (CSV: name|pattern, country, sector, kind, id)
+    # Fetching URLs and feeds (ingest.web). Env values arrive as text: "1"/"true" allow.
+    allow_private_urls: bool = False  # fetch from loopback / private / link-local hosts (tests, intranets)
+    user_agent: str = "Sitroom/0.1 (+news event extraction; polite crawler)"
+    fetch_timeout: int = 20  # seconds per connect / read; a whole fetch gets three times this
+    fetch_max_bytes: int = 10_000_000  # a longer body is dropped as it streams in
+    # Parse only sentences that can hold an event (nlp.cascade): see BENCHMARKS.md for recall and speed.
+    cascade: bool = False
 
     def cache_path(self) -> Path:
         return Path(self.cache_dir or _default_cache())
@@ -41,7 +49,9 @@ def load(**overrides: object) -> Settings:
         raw = os.environ.get(f"SITROOM_{f.name.upper()}")
         if raw is None:
             continue
-        if f.type in ("int", int):
+        if f.type in ("bool", bool):
+            env[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+        elif f.type in ("int", int):
             try:
                 env[f.name] = int(raw)
             except ValueError:

@@ -51,14 +51,18 @@ def process_articles(
         try:
             docs = list(
                 parse(
-                    nlp, (a.text for a in todo), batch_size=settings.batch_size, max_chars=settings.max_chars
+                    nlp,
+                    (a.text for a in todo),
+                    batch_size=settings.batch_size,
+                    max_chars=settings.max_chars,
+                    cascade=settings.cascade,
                 )
             )
         except Exception:  # one bad text must not sink the batch: parse one by one
             docs = []
             for a in todo:
                 try:
-                    docs.extend(parse(nlp, [a.text], max_chars=settings.max_chars))
+                    docs.extend(parse(nlp, [a.text], max_chars=settings.max_chars, cascade=settings.cascade))
                 except Exception as e:  # noqa: BLE001 - recorded as the article's failure
                     docs.append(e)
         for article, doc in zip(todo, docs, strict=True):
@@ -77,12 +81,18 @@ def process_articles(
 
 
 def run(
-    sources: Iterable[str], *, published: str | None = None, settings: Settings | None = None, stdin=None
+    sources: Iterable[str],
+    *,
+    published: str | None = None,
+    settings: Settings | None = None,
+    stdin=None,
+    mapping: str | dict[str, str] | None = None,
 ) -> Iterator[ArticleResult]:
-    """Read sources (files, folders, globs, '-') and process every article in them."""
+    """Read sources (files, folders, globs, URLs, '-') and process every article in them.
+    `mapping` renames CSV/JSON columns to article fields ("text=body,published=date")."""
     from sitroom.ingest import read
 
-    yield from process_articles(read(sources, published=published, stdin=stdin), settings)
+    yield from process_articles(read(sources, published=published, stdin=stdin, mapping=mapping), settings)
 
 
 def process(
@@ -119,9 +129,12 @@ def ingest(
     stdin=None,
     on_result: Callable[[ArticleResult], None] | None = None,
     write_every: int = 256,
+    mapping: str | dict[str, str] | None = None,
+    items: Iterable[Article | Failure] | None = None,
 ) -> IngestCounts:
     """Process sources into the store. Articles already stored (same content hash) are not parsed
-    again, so a re-run after a crash resumes where the last committed batch ended."""
+    again, so a re-run after a crash resumes where the last committed batch ended. `items` (already
+    read articles and failures, e.g. new feed entries) replaces reading `sources`."""
     from sitroom.ingest import read
 
     counts = IngestCounts()
@@ -137,14 +150,18 @@ def ingest(
             yield item
 
     batch: list[ArticleResult] = []
+    stored: list[str] = []
 
     def flush() -> None:
+        stored.extend(r.article.id for r in batch if r.article is not None)
         written = store.write(batch)
         counts.new += written.new
         counts.events += written.events
         batch.clear()
 
-    for res in process_articles(fresh(read(sources, published=published, stdin=stdin)), settings):
+    if items is None:
+        items = read(sources, published=published, stdin=stdin, mapping=mapping)
+    for res in process_articles(fresh(items), settings):
         counts.failed += bool(res.failures)
         if on_result:
             on_result(res)
@@ -152,4 +169,7 @@ def ingest(
         if len(batch) >= write_every:
             flush()
     flush()
+    from sitroom.link import link_articles  # stories need the stored rows, so link after the last write
+
+    link_articles(store, stored)
     return counts

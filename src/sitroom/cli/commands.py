@@ -24,6 +24,27 @@ from sitroom.cli.common import (
 )
 from sitroom.errors import UsageError
 
+# CSV / JSON column → article field; shared by run and ingest.
+MapOpt = Annotated[
+    str | None,
+    typer.Option("--map", help="column mapping for CSV/JSON inputs, e.g. text=body,published=date,url=link"),
+]
+# A user's actor dictionary (CSV: name|pattern, country, sector, kind, id), added to the packaged tables.
+ActorsOpt = Annotated[
+    Path | None, typer.Option("--actors", help="CSV actor dictionary (name, country, sector, kind, id)")
+]
+
+
+def use_actors(path: Path | None) -> None:
+    """Set SITROOM_ACTORS for this run, so every stage (and worker process) reads the same dictionary."""
+    if path is None:
+        return
+    import os
+
+    if not path.is_file():
+        raise UsageError(f"--actors {path} does not exist")
+    os.environ["SITROOM_ACTORS"] = str(path.resolve())
+
 
 @app.command()
 @guarded
@@ -31,14 +52,23 @@ def run(
     paths: Annotated[list[str], typer.Argument(help="files (.txt .html .jsonl .json), folders, globs, or -")],
     published: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD for every input")] = None,
     fmt: FormatOpt = "table",
+    map_: MapOpt = None,
+    actors: ActorsOpt = None,
 ) -> None:
     """Process articles and print the situation picture (no database needed)."""
     from sitroom.output import render_failures, render_results
     from sitroom.pipeline import run as run_pipeline
 
     check_format(fmt)
+    use_actors(actors)
     results = list(
-        run_pipeline(paths, published=parse_published(published), settings=settings_for(), stdin=sys.stdin)
+        run_pipeline(
+            paths,
+            published=parse_published(published),
+            settings=settings_for(),
+            stdin=sys.stdin,
+            mapping=map_,
+        )
     )
     render_results(results, fmt, file=sys.stdout)
     if fmt in ("jsonl", "csv", "geojson"):  # these carry events only: failures go to stderr
@@ -53,8 +83,11 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="files, folders, globs, or -")],
     db: DbOpt = None,
     published: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD")] = None,
+    map_: MapOpt = None,
+    actors: ActorsOpt = None,
 ) -> None:
     """Process articles and store them; articles already stored are skipped."""
+    use_actors(actors)
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -87,6 +120,7 @@ def ingest(
             settings=settings,
             stdin=sys.stdin,
             on_result=report,
+            mapping=map_,
         )
     console.print(
         f"articles: {counts.new} new, {counts.known} already known, {counts.failed} failed; "

@@ -1,14 +1,19 @@
-"""Sources (paths, folders, globs, "-") → a stream of Article | Failure. Nothing raises out of
-`read` for bad input: each problem becomes a Failure with a stable code and the stream goes on."""
+"""Sources (paths, folders, globs, URLs, "-") → a stream of Article | Failure. Nothing raises out of
+`read` for bad input: each problem becomes a Failure with a stable code and the stream goes on.
+
+Files are told by extension (text, HTML, JSON, JSON Lines, CSV/TSV, WARC), any of them gzipped
+(`.gz`); feeds (RSS/Atom) by content. http(s) URLs are fetched (see `web`)."""
 
 from __future__ import annotations
 
 import glob
+import gzip
 import json
 import os
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from sitroom.errors import (
     E_BINARY,
@@ -26,11 +31,20 @@ from sitroom.ingest.html import decode_html, from_html
 from sitroom.ingest.record import from_record
 from sitroom.records import Article, Failure, Stage
 
+if TYPE_CHECKING:
+    from sitroom.ingest.web import Fetcher
+
 TEXT_EXT = frozenset({".txt", ".text", ".md", ".markdown"})
 HTML_EXT = frozenset({".html", ".htm", ".xhtml"})
 JSONL_EXT = frozenset({".jsonl", ".ndjson"})
 JSON_EXT = frozenset({".json"})
-SUPPORTED = TEXT_EXT | HTML_EXT | JSONL_EXT | JSON_EXT
+CSV_EXT = frozenset({".csv", ".tsv"})
+WARC_EXT = frozenset({".warc"})  # .warc.gz too: warcio reads the per-record gzip members itself
+FEED_EXT = frozenset({".xml", ".rss", ".atom"})
+SUPPORTED = TEXT_EXT | HTML_EXT | JSONL_EXT | JSON_EXT | CSV_EXT | WARC_EXT | FEED_EXT
+GZ = ".gz"
+MAX_GZ_BYTES = 200_000_000  # decompressed size cap for a gzipped file read whole (a gzip bomb guard)
+E_GZIP = "E_GZIP"  # a .gz file that does not decompress
 _GLOB_CHARS = frozenset("*?[")
 _HEAD = 8192
 # Bytes that never occur in text (tab, newlines, form feed and ESC do occur).
@@ -81,53 +95,104 @@ def decode_text(data: bytes, *, source: str) -> str:
 
 
 def read(
-    sources: Iterable[str], *, published: str | None = None, stdin: TextIO | None = None
+    sources: Iterable[str],
+    *,
+    published: str | None = None,
+    stdin: TextIO | None = None,
+    mapping: str | dict[str, str] | None = None,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Item]:
     """Articles and failures from every source, in order. `published` (from the user) overrides any
-    date found in the inputs; an unreadable one raises UsageError here, before anything is read."""
+    date found in the inputs; an unreadable one raises UsageError here, before anything is read.
+    `mapping` renames CSV / JSON columns to article fields ("text=body,published=date"); `fetcher`
+    fetches URLs (default: one made from the settings when the first URL comes)."""
+    from sitroom.ingest.tabular import parse_mapping
+
     iso = user_published(published)
+    cols = parse_mapping(mapping)
     if isinstance(sources, str):  # read("a.txt") means one source, not one per character
         sources = [sources]
-    return _read(sources, iso, stdin)
+    return _read(sources, _Ctx(published=iso, mapping=cols, fetcher=fetcher), stdin)
 
 
-def _read(sources: Iterable[str], published: str | None, stdin: TextIO | None) -> Iterator[Item]:
-    for src in sources:
-        if src == "-":
-            yield from read_stdin(stdin if stdin is not None else sys.stdin, published=published)
-            continue
-        if "://" in src:
-            yield _fail(
-                src, E_UNSUPPORTED, f"{src}: fetching URLs is not supported; save the page and pass the file"
-            )
-            continue
-        if os.path.isdir(src):
-            yield from _read_dir(src, published)
-        elif os.path.exists(src):
-            yield from read_file(src, published=published)
-        elif _GLOB_CHARS & set(src):
-            matches = sorted(glob.glob(src, recursive=True))
-            files = [m for m in matches if os.path.isdir(m) or _ext(m) in SUPPORTED]
-            if not files:
-                yield _fail(src, E_NOT_FOUND, f"no supported file matches {src!r} ({_supported()})")
-            for m in files:
-                if os.path.isdir(m):
-                    yield from _read_dir(m, published)
-                else:
-                    yield from read_file(m, published=published)
-        else:
-            yield _fail(src, E_NOT_FOUND, f"{src}: no such file or folder")
+class _Ctx:
+    """What every reader of one `read` call shares; the fetcher is made on first use and closed
+    at the end only if it was made here."""
+
+    def __init__(self, *, published: str | None, mapping: dict[str, str], fetcher: Fetcher | None) -> None:
+        self.published = published
+        self.mapping = mapping
+        self._fetcher = fetcher
+        self._own = False
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            from sitroom.config import load
+            from sitroom.ingest.web import Fetcher, WebSettings
+
+            self._fetcher = Fetcher(WebSettings.from_settings(load()))
+            self._own = True
+        return self._fetcher
+
+    def close(self) -> None:
+        if self._own and self._fetcher is not None:
+            self._fetcher.close()
+            self._fetcher = None
+
+
+def _read(sources: Iterable[str], ctx: _Ctx, stdin: TextIO | None) -> Iterator[Item]:
+    published = ctx.published
+    try:
+        for src in sources:
+            if src == "-":
+                yield from read_stdin(stdin if stdin is not None else sys.stdin, published=published)
+                continue
+            if "://" in src:
+                if src.split("://", 1)[0].lower() not in ("http", "https"):
+                    yield _fail(src, E_UNSUPPORTED, f"{src}: only http and https URLs are fetched")
+                    continue
+                from sitroom.ingest.web import read_url
+
+                yield from read_url(src, ctx.fetcher, published=published)
+                continue
+            if os.path.isdir(src):
+                yield from _read_dir(src, ctx)
+            elif os.path.exists(src):
+                yield from _read_file(src, ctx)
+            elif _GLOB_CHARS & set(src):
+                matches = sorted(glob.glob(src, recursive=True))
+                files = [m for m in matches if os.path.isdir(m) or _ext(m) in SUPPORTED]
+                if not files:
+                    yield _fail(src, E_NOT_FOUND, f"no supported file matches {src!r} ({_supported()})")
+                for m in files:
+                    if os.path.isdir(m):
+                        yield from _read_dir(m, ctx)
+                    else:
+                        yield from _read_file(m, ctx)
+            else:
+                yield _fail(src, E_NOT_FOUND, f"{src}: no such file or folder")
+    finally:
+        ctx.close()
 
 
 def _supported() -> str:
-    return "supported: " + " ".join(sorted(SUPPORTED))
+    return "supported: " + " ".join(sorted(SUPPORTED)) + ", each also as .gz"
 
 
 def _ext(path: str) -> str:
-    return os.path.splitext(path)[1].lower()
+    """The type-giving extension: ".csv" for a.csv and a.csv.gz, ".warc" for a.warc.gz."""
+    root, ext = os.path.splitext(path.lower())
+    if ext == GZ:
+        return os.path.splitext(root)[1]
+    return ext
 
 
-def _read_dir(root: str, published: str | None) -> Iterator[Item]:
+def _is_gz(path: str) -> bool:
+    return path.lower().endswith(GZ)
+
+
+def _read_dir(root: str, ctx: _Ctx) -> Iterator[Item]:
     """Files with a supported extension under root, depth first, sorted; hidden entries skipped."""
     found = False
     for dirpath, dirnames, filenames in os.walk(root):
@@ -136,28 +201,82 @@ def _read_dir(root: str, published: str | None) -> Iterator[Item]:
             if name.startswith(".") or _ext(name) not in SUPPORTED:
                 continue
             found = True
-            yield from read_file(os.path.join(dirpath, name), published=published)
+            yield from _read_file(os.path.join(dirpath, name), ctx)
     if not found:
         yield _fail(root, E_NOT_FOUND, f"{root}: folder holds no readable file ({_supported()})")
 
 
-def read_file(path: str, *, published: str | None = None) -> Iterator[Item]:
+def read_file(
+    path: str,
+    *,
+    published: str | None = None,
+    mapping: dict[str, str] | None = None,
+    fetcher: Fetcher | None = None,
+) -> Iterator[Item]:
     """One file by its extension (none = plain text). `published` is ISO or None."""
-    ext = _ext(path)
+    ctx = _Ctx(published=published, mapping=dict(mapping or {}), fetcher=fetcher)
+    try:
+        yield from _read_file(path, ctx)
+    finally:
+        ctx.close()
+
+
+def _read_whole(path: str, gz: bool) -> bytes:
+    """The file's bytes (decompressed when gz, up to MAX_GZ_BYTES). Raises OSError / InputError."""
+    if not gz:
+        with open(path, "rb") as f:
+            return f.read()
+    try:
+        with gzip.open(path, "rb") as g:
+            data = g.read(MAX_GZ_BYTES + 1)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        raise InputError(f"{path}: not a readable gzip file: {type(e).__name__}: {e}", code=E_GZIP) from None
+    if len(data) > MAX_GZ_BYTES:
+        raise InputError(f"{path}: decompresses to more than {MAX_GZ_BYTES} bytes; refused", code=E_GZIP)
+    return data
+
+
+def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
+    ext, gz = _ext(path), _is_gz(path)
+    published = ctx.published
+    if ext in WARC_EXT:
+        from sitroom.ingest.warc import read_warc
+
+        yield from read_warc(path, published=published)
+        return
     if ext in JSONL_EXT:
-        yield from _read_jsonl(path, published)
+        yield from _read_jsonl(path, published, gz=gz, mapping=ctx.mapping)
+        return
+    if ext in CSV_EXT:
+        from sitroom.ingest.tabular import read_csv, text_opener
+
+        if not os.path.exists(path):
+            yield _fail(path, E_NOT_FOUND, f"{path}: no such file")
+            return
+        if gz and not _gz_ok(path):
+            yield _fail(path, E_GZIP, f"{path}: not a gzip file")
+            return
+        yield from read_csv(
+            text_opener(path, gz=gz),
+            path,
+            mapping=ctx.mapping,
+            published=published,
+            delimiter="\t" if ext == ".tsv" else ",",
+        )
         return
     if ext and ext not in SUPPORTED:
         yield _fail(path, E_UNSUPPORTED, f"{path}: unsupported file type {ext!r} ({_supported()})")
         return
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = _read_whole(path, gz)
     except FileNotFoundError:
         yield _fail(path, E_NOT_FOUND, f"{path}: no such file")
         return
     except OSError as e:
         yield _fail(path, E_READ, f"{path}: cannot read: {e.strerror or e}")
+        return
+    except InputError as e:
+        yield _fail(path, e.code, str(e))
         return
     if not data.strip():
         yield _fail(path, E_EMPTY, f"{path}: empty file")
@@ -165,8 +284,16 @@ def read_file(path: str, *, published: str | None = None) -> Iterator[Item]:
     if looks_binary(data[:_HEAD]):
         yield _fail(path, E_BINARY, f"{path}: looks like binary data, not text")
         return
+    if ext in FEED_EXT or (not ext and _looks_like_feed(data)):
+        from sitroom.ingest.feeds import E_FEED, looks_like_feed, read_feed
+
+        if not looks_like_feed(data):
+            yield _fail(path, E_FEED, f"{path}: not an RSS or Atom feed (no rss, feed or RDF root element)")
+            return
+        yield from read_feed(data, source=path, fetcher=ctx.fetcher, published=published)
+        return
     if ext in JSON_EXT:
-        yield from _read_json(path, data, published)
+        yield from _read_json(path, data, published, ctx.mapping)
         return
     maker: Callable[[], Article]
     if ext in HTML_EXT:
@@ -176,6 +303,20 @@ def read_file(path: str, *, published: str | None = None) -> Iterator[Item]:
     yield _guard(path, maker)
 
 
+def _looks_like_feed(data: bytes) -> bool:
+    from sitroom.ingest.feeds import looks_like_feed
+
+    return looks_like_feed(data)
+
+
+def _gz_ok(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(2) == b"\x1f\x8b"
+    except OSError:
+        return True  # let the reader report the OS error
+
+
 def _guard(source: str, maker: Callable[[], Article]) -> Item:
     try:
         return maker()
@@ -183,7 +324,9 @@ def _guard(source: str, maker: Callable[[], Article]) -> Item:
         return _fail(source, e.code, str(e))
 
 
-def _read_json(path: str, data: bytes, published: str | None) -> Iterator[Item]:
+def _read_json(
+    path: str, data: bytes, published: str | None, mapping: dict[str, str] | None = None
+) -> Iterator[Item]:
     try:
         doc = json.loads(decode_text(data, source=path))
     except InputError as e:
@@ -193,28 +336,36 @@ def _read_json(path: str, data: bytes, published: str | None) -> Iterator[Item]:
         yield _fail(path, E_JSON, f"{path}: not JSON: {e.msg} at line {e.lineno} column {e.colno}")
         return
     if isinstance(doc, dict):
-        yield _record(doc, path, path, published)
+        yield _record(doc, path, path, published, mapping)
     elif isinstance(doc, list):
         if not doc:
             yield _fail(path, E_EMPTY, f"{path}: empty list of records")
         for i, rec in enumerate(doc):
-            yield _record(rec, f"{path}[{i}]", path, published)
+            yield _record(rec, f"{path}[{i}]", path, published, mapping)
     else:
         yield _fail(
             path, E_RECORD, f"{path}: expected a record or a list of records, got {type(doc).__name__}"
         )
 
 
-def _record(rec: Any, source: str, path: str, published: str | None) -> Item:
+def _record(
+    rec: Any, source: str, path: str, published: str | None, mapping: dict[str, str] | None = None
+) -> Item:
     if not isinstance(rec, dict):
         return _fail(source, E_RECORD, f"{source}: expected a JSON object, got {type(rec).__name__}")
+    if mapping:
+        from sitroom.ingest.tabular import remap
+
+        rec = remap(rec, mapping)
     return _guard(source, lambda: from_record(rec, source=source, published=published))
 
 
-def _read_jsonl(path: str, published: str | None) -> Iterator[Item]:
+def _read_jsonl(
+    path: str, published: str | None, *, gz: bool = False, mapping: dict[str, str] | None = None
+) -> Iterator[Item]:
     """Streams line by line: a bad line is one Failure (`path:LINENO`), the rest go on."""
     try:
-        f = open(path, "rb")  # noqa: SIM115 - closed below; a generator cannot use `with` across yields safely
+        f: IO[bytes] = gzip.open(path, "rb") if gz else open(path, "rb")  # noqa: SIM115 - closed below
     except FileNotFoundError:
         yield _fail(path, E_NOT_FOUND, f"{path}: no such file")
         return
@@ -222,7 +373,11 @@ def _read_jsonl(path: str, published: str | None) -> Iterator[Item]:
         yield _fail(path, E_READ, f"{path}: cannot read: {e.strerror or e}")
         return
     with f:
-        head = f.peek(_HEAD)[:_HEAD] if hasattr(f, "peek") else b""
+        try:
+            head = f.peek(_HEAD)[:_HEAD] if hasattr(f, "peek") else b""  # type: ignore[attr-defined]
+        except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+            yield _fail(path, E_GZIP, f"{path}: not a readable gzip file: {type(e).__name__}: {e}")
+            return
         if looks_binary(head.removeprefix(b"\xef\xbb\xbf")):
             yield _fail(path, E_BINARY, f"{path}: looks like binary data, not JSON Lines")
             return
@@ -234,14 +389,18 @@ def _read_jsonl(path: str, published: str | None) -> Iterator[Item]:
                 if not raw.strip():
                     continue
                 any_line = True
-                yield _jsonl_line(raw, f"{path}:{lineno}", published)
+                yield _jsonl_line(raw, f"{path}:{lineno}", published, mapping)
+        except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+            yield _fail(path, E_GZIP, f"{path}: gzip stream broken: {type(e).__name__}: {e}")
         except OSError as e:
             yield _fail(path, E_READ, f"{path}: read failed: {e.strerror or e}")
         if not any_line:
             yield _fail(path, E_EMPTY, f"{path}: empty file")
 
 
-def _jsonl_line(raw: bytes | str, source: str, published: str | None) -> Item:
+def _jsonl_line(
+    raw: bytes | str, source: str, published: str | None, mapping: dict[str, str] | None = None
+) -> Item:
     try:
         line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as e:
@@ -250,7 +409,7 @@ def _jsonl_line(raw: bytes | str, source: str, published: str | None) -> Item:
         rec = json.loads(line)
     except json.JSONDecodeError as e:
         return _fail(source, E_JSON, f"{source}: not JSON: {e.msg} at column {e.colno}")
-    return _record(rec, source, source, published)
+    return _record(rec, source, source, published, mapping)
 
 
 def read_stdin(stream: TextIO, *, published: str | None = None) -> Iterator[Item]:

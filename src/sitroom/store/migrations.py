@@ -140,9 +140,64 @@ CREATE INDEX events_article_idx ON events (article_id);
 CREATE INDEX articles_ref_idx ON articles (ref);
 """
 
+# Stories and provenance, written by `sitroom.link`. Rows of a story are replaced whole when it
+# grows; `story_keys` (blocking), `link_bands` (MinHash LSH) and `link_terms` (document frequencies)
+# let new articles find their candidates with indexed joins instead of reclustering.
+_STORIES = """
+CREATE TABLE stories (
+    id VARCHAR PRIMARY KEY,
+    title VARCHAR,
+    first_seen VARCHAR,
+    last_seen VARCHAR,
+    day_min DATE,
+    day_max DATE,
+    article_count INTEGER,
+    independent_sources INTEGER,
+    origin_id VARCHAR,
+    outlets VARCHAR[],
+    countries VARCHAR[],
+    agencies VARCHAR[],
+    events JSON,                   -- canonical events, each field with the article supporting it
+    centroid JSON,                 -- term -> weight: what new articles are scored against
+    signatures JSON,               -- [[event type, place, day], ...] stated by its members
+    method VARCHAR,
+    updated_at TIMESTAMP
+);
+CREATE TABLE story_articles (
+    article_id VARCHAR PRIMARY KEY,
+    story_id VARCHAR NOT NULL,
+    relation VARCHAR NOT NULL,     -- origin | copy | rewrite | independent
+    derived_from VARCHAR,
+    score DOUBLE,                  -- copy containment or rewrite score against derived_from
+    attribution_dropped BOOLEAN,
+    family_id VARCHAR,             -- first article of its text family
+    credits VARCHAR[],             -- agencies the article itself credits
+    story_score DOUBLE             -- similarity that placed it in the story (NULL: founded it or copy)
+);
+CREATE INDEX story_articles_story_idx ON story_articles (story_id);
+CREATE TABLE story_keys (key VARCHAR NOT NULL, story_id VARCHAR NOT NULL);
+CREATE INDEX story_keys_key_idx ON story_keys (key);
+CREATE TABLE link_bands (band_key BIGINT NOT NULL, article_id VARCHAR NOT NULL);
+CREATE INDEX link_bands_key_idx ON link_bands (band_key);
+CREATE TABLE link_terms (term VARCHAR PRIMARY KEY, df INTEGER NOT NULL);
+"""
+
+# Feed entries `sitroom watch` has taken in, so a later poll skips them (keyed by entry id or link).
+_FEED_SEEN = """
+CREATE TABLE feed_seen (
+    feed VARCHAR NOT NULL,
+    entry_key VARCHAR NOT NULL,
+    article_id VARCHAR,
+    seen_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (feed, entry_key)
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_core_tables", _CORE),
     ("0002_lookup_indexes", _LOOKUP_INDEXES),
+    ("0003_stories", _STORIES),
+    ("0004_feed_seen", _FEED_SEEN),
 )
 
 

