@@ -6,9 +6,21 @@ import json
 from typing import IO, Any
 
 
-def headline(scores: dict[str, Any]) -> dict[str, float]:
-    """The numeric top-level metrics of one set (details such as confusions are left out)."""
-    return {k: v for k, v in scores.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+_DETAIL_KEYS = {"worst", "confusion", "details", "per_class", "errors"}
+
+
+def headline(scores: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    """The numeric metrics of one set, nested ones as dotted keys ("fields.event_type.accuracy");
+    details such as confusions and worst errors are left out."""
+    out: dict[str, float] = {}
+    for k, v in scores.items():
+        if k in _DETAIL_KEYS:
+            continue
+        if isinstance(v, dict):
+            out.update(headline(v, f"{prefix}{k}."))
+        elif isinstance(v, int | float) and not isinstance(v, bool):
+            out[f"{prefix}{k}"] = v
+    return out
 
 
 def render_scores(scores: dict[str, dict], fmt: str, *, file: IO[str]) -> None:

@@ -17,12 +17,13 @@ SETS = {
     "cameo": "events/cameo_examples.jsonl",
     "plover": "events/plover_gsr.jsonl",
     "acled": "events/acled_snippets.jsonl",
+    "actors": "events",  # the actors of the plover and cameo rows
     "geowebnews": "places/geowebnews.jsonl",
     "geovirus": "places/geovirus.jsonl",
     "event-location": "places/event_location.jsonl",
 }
 GROUPS = {
-    "events": ("seed", "cameo", "plover", "acled"),
+    "events": ("seed", "cameo", "plover", "acled", "actors"),
     "places": ("geowebnews", "geovirus", "event-location"),
 }
 GROUPS["all"] = GROUPS["events"] + GROUPS["places"]
@@ -63,6 +64,20 @@ def run_set(
         rows = read_jsonl(gold)[:limit]
         results = _process_texts([r["text"] for r in rows], settings)
         return score_events(name, rows, [[to_dict(e) for e in r.events] for r in results])
+    if name == "actors":
+        from sitroom.eval.events import actor_cases, match_actor, score_actors
+
+        rows = [r for f in (SETS["plover"], SETS["cameo"]) for r in read_jsonl(gold / Path(f).name)][:limit]
+        cases = actor_cases(rows)
+        texts = list(dict.fromkeys(r["text"] for r in rows))
+        refs, places = {}, {}
+        for t, res in zip(texts, _process_texts(texts, settings), strict=True):
+            acts = [*res.actors, *(a for e in res.events for a in (*e.source, *e.target))]
+            refs[t], places[t] = [to_dict(a) for a in acts], [to_dict(p) for p in res.places]
+        by_id = {r.get("id"): r["text"] for r in rows}
+        return score_actors(
+            cases, [match_actor(c, refs[by_id[c["id"]]], places[by_id[c["id"]]]) for c in cases]
+        )
     if name in ("geowebnews", "geovirus"):
         from sitroom.eval.places import score_toponyms
 
@@ -105,13 +120,20 @@ def metric(scores: dict[str, dict], key: str) -> float | None:
 
 
 def check_floors(scores: dict[str, dict], floors: dict[str, Any]) -> list[str]:
-    """Every pinned floor, minus the noise allowance, must still be met. Returns the failures."""
+    """Every pinned floor, minus the noise allowance, must still be met, and every ceiling (for
+    counts that must stay low, such as must-not violations) not exceeded. Returns the failures."""
     allowance = float(floors.get("allowance", 0.01))
     failed = []
-    for key, floor in floors["floors"].items():
+    for key, floor in floors.get("floors", {}).items():
         got = metric(scores, key)
         if got is None:
             failed.append(f"{key}: missing from the scores (floor {floor})")
         elif got < float(floor) - allowance:
             failed.append(f"{key}: {got:.3f} < floor {floor} (allowance {allowance})")
+    for key, ceiling in floors.get("ceilings", {}).items():
+        got = metric(scores, key)
+        if got is None:
+            failed.append(f"{key}: missing from the scores (ceiling {ceiling})")
+        elif got > float(ceiling):
+            failed.append(f"{key}: {got:.3f} > ceiling {ceiling}")
     return failed
