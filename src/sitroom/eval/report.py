@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-
 _DETAIL_KEYS = {"worst", "confusion", "details", "per_class", "errors"}
 
 
