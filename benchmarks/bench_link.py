@@ -1,0 +1,105 @@
+"""Linking 10,000 articles against parsing them with spaCy, in one run.
+
+Texts are real news from the dev sets (ECB+ and GeoWebNews), repeated with light variations
+(another date, a changed number, a trailing outlet line, shuffled middle sentences) until there are
+--n of them: the mix of copies, near-copies and distinct stories a news crawl has. Linking is timed
+whole (features, MinHash/LSH, clustering, provenance, writes) on a store holding the articles;
+spaCy's full pipeline is timed on a sample (--parse-sample) and scaled to --n, since parsing 10,000
+articles takes about half an hour on this machine. Usage:
+
+    python benchmarks/bench_link.py --dev ../shared/data/dev [--n 10000] [--parse-sample 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+
+def base_texts(dev: Path) -> list[str]:
+    from sitroom.eval.stories import undouble
+
+    texts = []
+    for rel in ("stories/ecbplus_docs.jsonl", "places/geowebnews.jsonl"):
+        with open(dev / rel, encoding="utf-8") as f:
+            texts += [undouble(json.loads(line)["text"]) for line in f if line.strip()]
+    return [t for t in texts if len(t) > 200]
+
+
+def variants(texts: list[str], n: int, seed: int = 7) -> list[tuple[str, str, str]]:
+    """(ref, published, text): each base text in several versions over a year of dates."""
+    rng = random.Random(seed)
+    out = []
+    start = date(2024, 1, 1)
+    i = 0
+    while len(out) < n:
+        t = texts[i % len(texts)]
+        day = start + timedelta(days=(i * 37) % 365)
+        kind = rng.random()
+        if kind < 0.3:  # a copy with an outlet line
+            t = t + f"\n\nShared by outlet {rng.randint(1, 500)}."
+        elif kind < 0.6:  # changed numbers and a reordered middle
+            t = re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randint(1, 9)), t)
+            sents = t.split(". ")
+            if len(sents) > 4:
+                mid = sents[1:-1]
+                rng.shuffle(mid)
+                t = ". ".join([sents[0], *mid, sents[-1]])
+        out.append((f"bench-{i}", day.isoformat(), t + f"\n\n#{i}"))
+        i += 1
+    return out
+
+
+def time_link(rows: list[tuple[str, str, str]]) -> tuple[float, dict]:
+    from sitroom.ingest import from_text
+    from sitroom.link import link_articles
+    from sitroom.records import ArticleResult
+    from sitroom.store import open_store
+
+    with open_store(":memory:") as store:
+        store.write(ArticleResult(article=from_text(t, ref=r, published=p)) for r, p, t in rows)
+        t0 = time.perf_counter()
+        counts = link_articles(store)
+        took = time.perf_counter() - t0
+        stories = store.con.execute("SELECT count(*) FROM stories").fetchall()[0][0]
+    return took, {"stories": stories, "copies": counts.copies, "rewrites": counts.rewrites}
+
+
+def time_parse(texts: list[str]) -> float:
+    from sitroom.nlp import load, parse
+
+    nlp = load()
+    list(parse(nlp, texts[:10]))  # warm up
+    t0 = time.perf_counter()
+    for _ in parse(nlp, texts, batch_size=32):
+        pass
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dev", type=Path, default=Path("../shared/data/dev"))
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--parse-sample", type=int, default=300)
+    a = ap.parse_args()
+    rows = variants(base_texts(a.dev), a.n)
+    words = sum(len(t.split()) for _, _, t in rows)
+    link_s, info = time_link(rows)
+    sample = [t for _, _, t in rows[: a.parse_sample]]
+    parse_s = time_parse(sample) * len(rows) / len(sample)
+    print(
+        f"articles: {len(rows)} ({words} words); stories: {info['stories']}, "
+        f"copies {info['copies']}, rewrites {info['rewrites']}"
+    )
+    print(f"link: {link_s:.1f} s ({len(rows) / link_s:.0f} articles/s)")
+    print(f"spaCy parse (scaled from {len(sample)}): {parse_s:.1f} s")
+    print(f"link / parse time ratio: {link_s / parse_s:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,587 @@
+"""`link_articles`: place stored articles in stories and label their provenance, incrementally.
+
+Reads only what the store holds (article text, places, actors, events), so it never needs spaCy.
+One transaction per batch: document frequencies, MinHash bands, the touched stories and their
+members are written together, so a killed run leaves every article either linked or not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from sitroom.link import families
+from sitroom.link import stories as st
+from sitroom.link.features import Features, features, parse_day, sentences
+from sitroom.link.provenance import Link, Member, Relation, independent_sources, provenance
+
+if TYPE_CHECKING:
+    from sitroom.store import Store
+
+BATCH = 5_000
+_PRECISION_RANK = {"facility": 0, "city": 1, "admin1": 2, "country": 3, "region": 4}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkCounts:
+    articles: int = 0  # articles placed in stories by this call
+    stories_new: int = 0
+    stories_extended: int = 0  # stories that existed before and got new articles
+    copies: int = 0  # of the placed articles, how many are copies / rewrites (in their story now)
+    rewrites: int = 0
+
+    def __add__(self, o: LinkCounts) -> LinkCounts:
+        return LinkCounts(
+            articles=self.articles + o.articles,
+            stories_new=self.stories_new + o.stories_new,
+            stories_extended=self.stories_extended + o.stories_extended,
+            copies=self.copies + o.copies,
+            rewrites=self.rewrites + o.rewrites,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Art:
+    id: str
+    published: str | None
+    outlet: str | None
+    title: str | None
+    text: str
+    ingested: str
+
+    @property
+    def order(self) -> tuple:
+        # Dated articles first, by date and time; then ingestion order; the id makes it total.
+        return (self.published is None, self.published or "", self.ingested, self.id)
+
+
+def _ids_param(ids: Iterable[str]) -> list[str]:
+    return sorted(set(ids))
+
+
+def unlinked(store: Store, article_ids: Iterable[str] | None = None) -> list[str]:
+    """Stored articles not yet in a story (of `article_ids`, when given)."""
+    sql = (
+        "SELECT a.id FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id "
+        "WHERE s.article_id IS NULL"
+    )
+    params: list[Any] = []
+    if article_ids is not None:
+        sql += " AND a.id IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(_ids_param(article_ids))
+    return [r[0] for r in store.con.execute(sql, params).fetchall()]
+
+
+def link_articles(
+    store: Store, article_ids: Iterable[str] | None = None, *, batch: int = BATCH
+) -> LinkCounts:
+    """Place stored articles that are in no story yet (all of them, or those of `article_ids`).
+    Existing stories are extended, never reclustered; provenance is recomputed only in the stories
+    that received articles."""
+    store._check_writable()
+    todo = unlinked(store, list(article_ids) if article_ids is not None else None)
+    if not todo:
+        return LinkCounts()
+    arts = _articles(store, todo)
+    arts.sort(key=lambda a: a.order)
+    total = LinkCounts()
+    for i in range(0, len(arts), batch):
+        total = total + _link_batch(store, arts[i : i + batch])
+    return total
+
+
+# -- reading --------------------------------------------------------------------------------------
+def _articles(store: Store, ids: Sequence[str]) -> list[_Art]:
+    rows = store.con.execute(
+        "SELECT id, published, outlet, title, text, CAST(ingested_at AS VARCHAR) FROM articles "
+        "WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+        [_ids_param(ids)],
+    ).fetchall()
+    return [
+        _Art(id=r[0], published=r[1], outlet=r[2], title=r[3], text=r[4] or "", ingested=r[5] or "")
+        for r in rows
+    ]
+
+
+def _mentions(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Per article: gazetteer ids and countries of its places, actor keys, events (for signatures)."""
+    out: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"places": set(), "countries": set(), "actors": set(), "types": set(), "sigs": set()}
+    )
+    p = [_ids_param(ids)]
+    con = store.con
+    for aid, gid, country in con.execute(
+        "SELECT article_id, gazetteer_id, country FROM places "
+        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        p,
+    ).fetchall():
+        if gid:
+            out[aid]["places"].add(gid)
+        if country:
+            out[aid]["countries"].add(country)
+    for aid, key in con.execute(
+        "SELECT article_id, coalesce(actor_id, name) FROM actors "
+        "WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND coalesce(actor_id, name) IS NOT NULL",
+        p,
+    ).fetchall():
+        out[aid]["actors"].add(key)
+    for aid, etype, gid, country, value, prec, basis, negated in con.execute(
+        "SELECT article_id, event_type, location_gazetteer_id, location_country, date_value, date_precision, "
+        "date_basis, negated FROM events WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        p,
+    ).fetchall():
+        m = out[aid]
+        if etype:
+            m["types"].add(etype)
+        if country:
+            m["countries"].add(country)
+        place = gid or country
+        if etype and place and prec == "day" and basis in ("explicit", "relative") and not negated:
+            d = parse_day(value)
+            if d is not None:
+                m["sigs"].add((etype, place, d))
+    return out
+
+
+def _features(arts: Sequence[_Art], mentions: dict[str, dict[str, Any]] | None = None) -> dict[str, Features]:
+    out = {}
+    for a in arts:
+        m = (mentions or {}).get(a.id)
+        out[a.id] = features(
+            a.id,
+            a.text,
+            day=parse_day(a.published),
+            places=tuple(sorted(m["places"])) if m else (),
+            actors=tuple(sorted(m["actors"])) if m else (),
+            event_types=tuple(sorted(m["types"])) if m else (),
+        )
+    return out
+
+
+# -- one batch ------------------------------------------------------------------------------------
+def _link_batch(store: Store, arts: list[_Art]) -> LinkCounts:
+    con = store.con
+    ids = [a.id for a in arts]
+    mentions = _mentions(store, ids)
+    feats = _features(arts, mentions)
+    sigs = {a.id: set(mentions[a.id]["sigs"]) if a.id in mentions else set() for a in arts}
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        idf = _update_idf(store, feats.values())
+        sources = _copy_sources(store, arts, feats)
+        placed_before = dict(
+            con.execute(
+                "SELECT article_id, story_id FROM story_articles WHERE article_id IN "
+                "(SELECT unnest(?::VARCHAR[]))",
+                [_ids_param(s for s in sources.values())],
+            ).fetchall()
+        )
+        clusterer = st.Clusterer(_candidate_stories(store, arts, feats, idf, placed_before), idf)
+        existed = set(clusterer.stories)
+        items = {
+            a.id: st.Item(
+                features=feats[a.id],
+                sigs=frozenset(sigs[a.id]),
+                follow_story=placed_before.get(sources.get(a.id, "")),
+                follow_article=sources.get(a.id) if sources.get(a.id) not in placed_before else None,
+            )
+            for a in arts
+        }
+        placed = clusterer.cluster(items, _story_id)
+        story_of = {aid: sid for aid, (sid, _) in placed.items()}
+        placed_score = {aid: sc for aid, (_, sc) in placed.items()}
+        touched = clusterer.touched()
+        links = _write_stories(store, touched, arts, feats, placed_score, mentions, story_of)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    new_ids = set(ids)
+    mine = [x for x in links if x.article_id in new_ids]
+    return LinkCounts(
+        articles=len(arts),
+        stories_new=sum(1 for s in touched if s.id not in existed),
+        stories_extended=sum(1 for s in touched if s.id in existed),
+        copies=sum(1 for x in mine if x.relation is Relation.COPY),
+        rewrites=sum(1 for x in mine if x.relation is Relation.REWRITE),
+    )
+
+
+def _story_id(first_article: str) -> str:
+    return "st-" + hashlib.sha256(first_article.encode()).hexdigest()[:16]
+
+
+def _update_idf(store: Store, feats: Iterable[Features]):
+    """Add the batch's terms to the document frequencies; return idf(term) over the store + batch."""
+    feats = list(feats)
+    df = Counter(t for f in feats for t in f.terms)
+    con = store.con
+    n_before = int(con.execute("SELECT count(*) FROM story_articles").fetchall()[0][0])
+    tbl = pa.table({"term": list(df), "df": [int(v) for v in df.values()]})
+    con.register("_batch_terms", tbl)
+    try:
+        con.execute(
+            "INSERT INTO link_terms SELECT term, df FROM _batch_terms "
+            "ON CONFLICT (term) DO UPDATE SET df = link_terms.df + excluded.df"
+        )
+        known = dict(
+            con.execute(
+                "SELECT t.term, t.df FROM link_terms t JOIN _batch_terms b ON t.term = b.term"
+            ).fetchall()
+        )
+    finally:
+        con.unregister("_batch_terms")
+    n = n_before + len(feats)
+
+    def idf(term: str) -> float:
+        return math.log((n + 1) / (known.get(term, 0) + 1)) + 1.0
+
+    return idf
+
+
+def _copy_sources(store: Store, arts: list[_Art], feats: dict[str, Features]) -> dict[str, str]:
+    """article id → the earliest earlier article (stored or in this batch) it is a copy of."""
+    con = store.con
+    sigs = families.signatures(feats[a.id].shingles for a in arts)
+    bands = {a.id: families.band_keys(s) for a, s in zip(arts, sigs, strict=True)}
+    tbl = pa.table(
+        {
+            "band_key": pa.array([k for a in arts for k in bands[a.id]], pa.int64()),
+            "article_id": [a.id for a in arts for _ in bands[a.id]],
+        }
+    )
+    con.register("_batch_bands", tbl)
+    try:
+        stored_pairs = con.execute(
+            "SELECT DISTINCT n.article_id, b.article_id FROM _batch_bands n JOIN link_bands b "
+            "ON n.band_key = b.band_key"
+        ).fetchall()
+        con.execute("INSERT INTO link_bands SELECT band_key, article_id FROM _batch_bands")
+    finally:
+        con.unregister("_batch_bands")
+    cands: dict[str, set[str]] = defaultdict(set)
+    for new, old in stored_pairs:
+        cands[new].add(old)
+    seen: dict[int, list[str]] = defaultdict(list)
+    for a in arts:  # in order: only earlier batch articles are candidates
+        for k in bands[a.id]:
+            cands[a.id].update(seen[k])
+            seen[k].append(a.id)
+    old_ids = {o for new, o in stored_pairs}
+    old = {x.id: x for x in _articles(store, list(old_ids))} if old_ids else {}
+    old_feats = _features(list(old.values()))
+    order = {a.id: a.order for a in arts} | {x.id: x.order for x in old.values()}
+    out = {}
+    for a in arts:
+        for c in sorted(cands.get(a.id, ()), key=lambda c: order.get(c, (True,))):
+            f = feats.get(c) or old_feats.get(c)
+            if c != a.id and f is not None and families.is_copy(feats[a.id].shingles, f.shingles):
+                out[a.id] = c
+                break
+    return out
+
+
+def _candidate_stories(
+    store: Store,
+    arts: list[_Art],
+    feats: dict[str, Features],
+    idf,
+    placed_before: dict[str, str],
+) -> list[st.StoryState]:
+    """Stored stories that share a blocking key with the batch and lie in its date window."""
+    keys = {k for a in arts for k in st.blocking_keys(feats[a.id], st.vector(feats[a.id], idf))}
+    days = [f.day for f in feats.values() if f.day is not None]
+    undated = any(f.day is None for f in feats.values())
+    con = store.con
+    sql = (
+        "SELECT DISTINCT s.id FROM story_keys k JOIN stories s ON s.id = k.story_id "
+        "WHERE k.key IN (SELECT unnest(?::VARCHAR[]))"
+    )
+    params: list[Any] = [sorted(keys)]
+    if days and not undated:
+        sql += (
+            " AND (s.day_max IS NULL OR "
+            "(s.day_max >= ?::DATE - to_days(?) AND s.day_min <= ?::DATE + to_days(?)))"
+        )
+        params += [min(days), st.WINDOW_DAYS, max(days), st.WINDOW_DAYS]
+    ids = {r[0] for r in con.execute(sql, params).fetchall()} | set(placed_before.values())
+    if not ids:
+        return []
+    rows = con.execute(
+        "SELECT id, centroid, article_count, day_min, day_max, signatures FROM stories "
+        "WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted(ids)],
+    ).fetchall()
+    key_rows = con.execute(
+        "SELECT story_id, key FROM story_keys WHERE story_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(ids)]
+    ).fetchall()
+    story_keys: dict[str, Counter[str]] = defaultdict(Counter)
+    for sid, k in key_rows:
+        story_keys[sid][k] += 1
+    out = []
+    for sid, centroid, n, dmin, dmax, sigs in rows:
+        out.append(
+            st.StoryState(
+                id=sid,
+                centroid=json.loads(centroid or "{}"),
+                n=int(n or 0),
+                day_min=dmin,
+                day_max=dmax,
+                keys=story_keys[sid],
+                signatures={(t, p, date.fromisoformat(d)) for t, p, d in json.loads(sigs or "[]")},
+            )
+        )
+    return out
+
+
+# -- writing --------------------------------------------------------------------------------------
+def _write_stories(
+    store: Store,
+    touched: list[st.StoryState],
+    arts: list[_Art],
+    feats: dict[str, Features],
+    placed_score: dict[str, float | None],
+    mentions: dict[str, dict[str, Any]],
+    story_of: dict[str, str],
+) -> list[Link]:
+    con = store.con
+    tids = [s.id for s in touched]
+    old_rows = con.execute(
+        "SELECT article_id, story_id, story_score FROM story_articles WHERE story_id IN "
+        "(SELECT unnest(?::VARCHAR[]))",
+        [tids],
+    ).fetchall()
+    old_story = {aid: sid for aid, sid, _ in old_rows}
+    old_score = {aid: sc for aid, _, sc in old_rows}
+    old_arts = {a.id: a for a in _articles(store, list(old_story))}
+    old_mentions = _mentions(store, list(old_story))
+    all_feats = dict(feats) | _features(list(old_arts.values()))
+    all_mentions = dict(mentions) | dict(old_mentions)
+    members: dict[str, list[_Art]] = defaultdict(list)
+    for aid, sid in old_story.items():
+        if aid in old_arts:
+            members[sid].append(old_arts[aid])
+    for a in arts:
+        members[story_of[a.id]].append(a)
+
+    story_rows, member_rows, key_rows = [], [], []
+    all_links: list[Link] = []
+    now = datetime.now(UTC).replace(tzinfo=None)
+    state = {s.id: s for s in touched}
+    events = _events(store, [a.id for m in members.values() for a in m])
+    for sid in tids:
+        mem = members[sid]
+        links = provenance([Member(id=a.id, order=a.order, features=all_feats[a.id]) for a in mem])
+        all_links += links
+        by_id = {a.id: a for a in mem}
+        for x in links:
+            member_rows.append(
+                {
+                    "article_id": x.article_id,
+                    "story_id": sid,
+                    "relation": x.relation.value,
+                    "derived_from": x.derived_from,
+                    "score": x.score,
+                    "attribution_dropped": x.attribution_dropped,
+                    "family_id": x.family_id,
+                    "credits": sorted(all_feats[x.article_id].credits),
+                    "story_score": placed_score.get(x.article_id, old_score.get(x.article_id)),
+                }
+            )
+        s = state[sid]
+        origin = by_id[links[0].article_id]
+        published = sorted(a.published for a in mem if a.published)
+        countries = sorted({c for a in mem for c in all_mentions.get(a.id, {}).get("countries", ())})
+        story_rows.append(
+            {
+                "id": sid,
+                "title": _title(origin, [by_id[x.article_id] for x in links]),
+                "first_seen": published[0] if published else None,
+                "last_seen": published[-1] if published else None,
+                "day_min": s.day_min,
+                "day_max": s.day_max,
+                "article_count": len(mem),
+                "independent_sources": independent_sources(links),
+                "origin_id": origin.id,
+                "outlets": sorted({a.outlet for a in mem if a.outlet}),
+                "countries": countries,
+                "agencies": sorted({c for a in mem for c in all_feats[a.id].credits}),
+                "events": json.dumps(canonical_events(events, {a.id for a in mem}), ensure_ascii=False),
+                "centroid": json.dumps(
+                    dict(sorted(s.centroid.items(), key=lambda kv: -kv[1])[: st.CENTROID_TERMS])
+                ),
+                "signatures": json.dumps(sorted([t, p, d.isoformat()] for t, p, d in s.signatures)),
+                "method": st.METHOD,
+                "updated_at": now,
+            }
+        )
+        for k, _ in s.keys.most_common(st.KEYS_PER_STORY):
+            key_rows.append({"key": k, "story_id": sid})
+
+    _insert(con, "stories", story_rows, _STORY_SCHEMA, replace=True)
+    _insert(con, "story_articles", member_rows, _MEMBER_SCHEMA, replace=True)
+    con.execute("DELETE FROM story_keys WHERE story_id IN (SELECT unnest(?::VARCHAR[]))", [tids])
+    _insert(con, "story_keys", key_rows, pa.schema([("key", pa.string()), ("story_id", pa.string())]))
+    return all_links
+
+
+_STORY_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("title", pa.string()),
+        ("first_seen", pa.string()),
+        ("last_seen", pa.string()),
+        ("day_min", pa.date32()),
+        ("day_max", pa.date32()),
+        ("article_count", pa.int32()),
+        ("independent_sources", pa.int32()),
+        ("origin_id", pa.string()),
+        ("outlets", pa.list_(pa.string())),
+        ("countries", pa.list_(pa.string())),
+        ("agencies", pa.list_(pa.string())),
+        ("events", pa.string()),
+        ("centroid", pa.string()),
+        ("signatures", pa.string()),
+        ("method", pa.string()),
+        ("updated_at", pa.timestamp("us")),
+    ]
+)
+_MEMBER_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("story_id", pa.string()),
+        ("relation", pa.string()),
+        ("derived_from", pa.string()),
+        ("score", pa.float64()),
+        ("attribution_dropped", pa.bool_()),
+        ("family_id", pa.string()),
+        ("credits", pa.list_(pa.string())),
+        ("story_score", pa.float64()),
+    ]
+)
+
+
+def _insert(con, table: str, rows: list[dict[str, Any]], schema: pa.Schema, *, replace: bool = False) -> None:
+    if not rows:
+        return
+    tbl = pa.Table.from_pylist(rows, schema=schema)
+    name = f"_new_{table}"
+    con.register(name, tbl)
+    try:
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {name}")
+    finally:
+        con.unregister(name)
+
+
+def _title(origin: _Art, ordered: list[_Art]) -> str | None:
+    for a in [origin, *ordered]:
+        if a.title:
+            return a.title
+    first = next(iter(sentences(origin.text)), "")
+    return first[:140] or None
+
+
+# -- canonical events -----------------------------------------------------------------------------
+def _events(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    cur = store.con.execute(
+        "SELECT id, article_id, event_type, cameo, source, target, location_name, location_country, "
+        "location_lat, location_lon, location_precision, location_gazetteer_id, date_value, date_precision, "
+        "date_basis, quantities, confidence, negated, hedged FROM events "
+        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        [_ids_param(ids)],
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _actors(raw: str | None) -> list[dict[str, Any]]:
+    out = []
+    for a in json.loads(raw or "[]"):
+        if a.get("country") or a.get("name"):
+            out.append({k: a.get(k) for k in ("country", "sector", "name")})
+    return out
+
+
+def canonical_events(events: list[dict[str, Any]], members: set[str]) -> list[dict[str, Any]]:
+    """The story's events merged across its articles: one per (type, source and target countries,
+    location country); each field keeps the article that supports it (the most precise place, the
+    most precise date, the stated quantities), plus every merged event id."""
+    groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+    for e in events:
+        if e["article_id"] not in members or e["negated"]:
+            continue
+        src, tgt = _actors(e["source"]), _actors(e["target"])
+        key = (
+            e["event_type"],
+            tuple(sorted({a["country"] or "" for a in src})),
+            tuple(sorted({a["country"] or "" for a in tgt})),
+            e["location_country"] or "",
+        )
+        groups[key].append(e | {"_src": src, "_tgt": tgt})
+    out = []
+    for (etype, _, _, _), evs in groups.items():
+        evs.sort(key=lambda e: (-(e["confidence"] or 0), e["id"]))
+        top = evs[0]
+        located = [e for e in evs if e["location_country"]]
+        loc = min(
+            located,
+            key=lambda e: (_PRECISION_RANK.get(e["location_precision"] or "", 9), e["id"]),
+            default=None,
+        )
+        dated = [e for e in evs if e["date_value"]]
+        dt = min(
+            dated,
+            key=lambda e: (e["date_basis"] == "publication", -len(e["date_value"] or ""), e["id"]),
+            default=None,
+        )
+        quantities: dict[str, Any] = {}
+        q_from: dict[str, str] = {}
+        for e in evs:
+            for k, v in json.loads(e["quantities"] or "{}").items():
+                if k not in quantities:
+                    quantities[k] = v.get("value") if isinstance(v, dict) else v
+                    q_from[k] = e["article_id"]
+        out.append(
+            {
+                "event_type": etype,
+                "cameo": top["cameo"],
+                "source": top["_src"],
+                "target": top["_tgt"],
+                "location": None
+                if loc is None
+                else {
+                    "name": loc["location_name"],
+                    "country": loc["location_country"],
+                    "lat": loc["location_lat"],
+                    "lon": loc["location_lon"],
+                    "precision": loc["location_precision"],
+                    "gazetteer_id": loc["location_gazetteer_id"],
+                },
+                "date": None
+                if dt is None
+                else {"value": dt["date_value"], "precision": dt["date_precision"]},
+                "quantities": quantities,
+                "support": {
+                    "type": top["article_id"],
+                    "location": loc["article_id"] if loc else None,
+                    "date": dt["article_id"] if dt else None,
+                    "quantities": q_from,
+                },
+                "articles": len({e["article_id"] for e in evs}),
+                "event_ids": sorted(e["id"] for e in evs),
+            }
+        )
+    out.sort(key=lambda e: (-e["articles"], -len(e["event_ids"]), e["event_type"] or "", e["event_ids"][0]))
+    return out[:25]

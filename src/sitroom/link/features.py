@@ -1,0 +1,177 @@
+"""Cheap features of one stored article, computed from its text alone (no spaCy): content terms,
+names, numbers, quotes, agency credits, sentence term sets and word shingles.
+
+They serve two jobs: story similarity (what the article reports) and provenance (how its text
+relates to an earlier one). Everything is deterministic across processes (no `hash()` of str).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
+_SENT = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n+")
+_QUOTE = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")
+NAME_BOOST = 4.0  # names tell events apart better than common words
+SHINGLE = 4  # words per shingle: short enough that a light edit keeps most shingles
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Features:
+    article_id: str
+    day: date | None  # publication day, when known
+    terms: dict[str, float]  # term → raw weight (log tf, names boosted); IDF is applied later
+    keys: tuple[str, ...]  # candidate blocking keys (names, places), most telling first
+    numbers: frozenset[str]
+    quotes: tuple[frozenset[str], ...]  # word sets of quoted passages
+    credits: frozenset[str]  # agencies credited in the text ("told Reuters" → "Reuters")
+    sentences: tuple[frozenset[str], ...]  # content words of each sentence, in order
+    shingles: frozenset[str]  # word SHINGLE-grams of the whole text (lower case)
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    text = resources.files("sitroom.link").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if (w := line.strip()) and not w.startswith("#"))
+
+
+@functools.cache
+def agency_aliases() -> dict[str, str]:
+    """Alias as written → canonical agency name; the table is shared with `extract`'s attribution."""
+    path = resources.files("sitroom").joinpath("extract/data/agencies.tsv")
+    out: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("name\t"):
+            continue
+        name, aliases = line.split("\t")[:2]
+        for a in aliases.split("|"):
+            out[a.strip()] = name.strip()
+    return out
+
+
+@functools.cache
+def _credit_re() -> re.Pattern[str]:
+    alias = "|".join(sorted((re.escape(a) for a in agency_aliases()), key=len, reverse=True))
+    a = rf"(?:the\s+)?(?P<a>{alias})\b"
+    b = rf"(?P<b>{alias})\b"
+    told = (
+        r"(?:told|tells|telling|said\s+to|according\s+to|reported\s+by|cited\s+by|quoted\s+by|"
+        r"speaking\s+to|spoke\s+to|in\s+an\s+interview\s+with|interviewed\s+by|confirmed\s+to|"
+        r"seen\s+by|obtained\s+by|reviewed\s+by|reporting\s+by|via)"
+    )
+    verb = (
+        r"(?:\s+news\s+agency)?(?:\s+has|\s+had|\s+was)?\s+(?:reported|reports|reporting|said|says|"
+        r"learned|learnt|understands|revealed|first\s+reported|quoted|cited|wrote|published)"
+    )
+    # "told Reuters", "Reuters reported", "(AP)", "— AFP" at a line end, "a Reuters report"
+    return re.compile(
+        rf"\b{told}\s+{a}|\b{b}{verb}|\(\s*(?P<c>{alias})\s*\)|[-–—]\s*(?P<e>{alias})\s*$|\ban?\s+(?P<d>{alias})\s+"
+        r"(?:report|exclusive|investigation|story|tally|count|reporter|correspondent)",
+        re.MULTILINE,
+    )
+
+
+def credits_in(text: str) -> frozenset[str]:
+    """Agencies the text credits as a source of its report."""
+    aliases = agency_aliases()
+    out = set()
+    for m in _credit_re().finditer(text):
+        alias = next(g for g in m.groups() if g)
+        out.add(aliases[alias])
+    return frozenset(out)
+
+
+def _norm_number(s: str) -> str:
+    s = s.replace(",", "")
+    return s[:-2] if s.endswith(".0") else s
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT.split(text) if s and s.strip()]
+
+
+def features(
+    article_id: str,
+    text: str,
+    *,
+    day: date | None = None,
+    places: tuple[str, ...] = (),
+    actors: tuple[str, ...] = (),
+    event_types: tuple[str, ...] = (),
+) -> Features:
+    """Features of one article. `places` are gazetteer ids, `actors` actor names or ids, `event_types`
+    PLOVER types of its events: the stored mentions join the text terms with a prefix."""
+    stop = stopwords()
+    tf: dict[str, int] = {}
+    names: dict[str, int] = {}
+    sent_sets = []
+    for sent in sentences(text):
+        toks = _WORD.findall(sent)
+        content = set()
+        for i, tok in enumerate(toks):
+            low = tok.lower().replace("’", "'")
+            if low in stop or len(low) < 2 or low.isdigit():
+                continue
+            content.add(low)
+            tf[low] = tf.get(low, 0) + 1
+            # A capitalised word inside a sentence (or an acronym anywhere) is probably a name.
+            if (i > 0 and tok[0].isupper()) or (len(tok) > 1 and tok.isupper()):
+                names[low] = names.get(low, 0) + 1
+        sent_sets.append(frozenset(content))
+    numbers = frozenset(
+        n for n in (_norm_number(m) for m in _NUMBER.findall(text)) if not (len(n) == 1 and n in "0123456789")
+    )
+    terms: dict[str, float] = {}
+    for t, n in tf.items():
+        w = 1.0 + math.log(n)
+        if t in names and names[t] * 2 >= n:  # mostly written as a name
+            w *= NAME_BOOST
+        terms[t] = w
+    for n in numbers:
+        terms["#" + n] = 1.0
+    for p in set(places):
+        terms["p:" + p] = 2.0
+    for a in set(actors):
+        terms["a:" + a.lower()] = 1.5
+    for e in set(event_types):
+        terms["e:" + e] = 0.5
+    ranked_names = sorted(names, key=lambda t: (-names[t], t))
+    keys = tuple(["p:" + p for p in sorted(set(places))] + ranked_names)
+    low_words = words(text)
+    shingles = frozenset(
+        " ".join(low_words[i : i + SHINGLE]) for i in range(max(1, len(low_words) - SHINGLE + 1))
+    )
+    quotes = tuple(
+        frozenset(w for w in words(q) if w not in stop) for q in _QUOTE.findall(text) if len(q.split()) >= 3
+    )
+    return Features(
+        article_id=article_id,
+        day=day,
+        terms=terms,
+        keys=keys,
+        numbers=numbers,
+        quotes=quotes,
+        credits=credits_in(text),
+        sentences=tuple(sent_sets),
+        shingles=shingles,
+    )
+
+
+def parse_day(published: str | None) -> date | None:
+    """The day of an ISO date or datetime ('2024-05-03T10:00Z' → 2024-05-03); None when absent or bad."""
+    if not published or len(published) < 10:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None
