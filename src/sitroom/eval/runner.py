@@ -21,12 +21,13 @@ SETS = {
     "geowebnews": "places/geowebnews.jsonl",
     "geovirus": "places/geovirus.jsonl",
     "event-location": "places/event_location.jsonl",
+    "stories": "stories",  # ECB+ docs and clusters
 }
 GROUPS = {
     "events": ("seed", "cameo", "plover", "acled", "actors"),
     "places": ("geowebnews", "geovirus", "event-location"),
 }
-GROUPS["all"] = GROUPS["events"] + GROUPS["places"]
+GROUPS["all"] = GROUPS["events"] + GROUPS["places"] + ("stories",)
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -82,6 +83,10 @@ def run_set(
         from sitroom.eval.places import score_toponyms
 
         return score_toponyms(gold, limit=limit)
+    if name == "stories":
+        from sitroom.eval.stories import score_stories
+
+        return score_stories(gold, settings, limit=limit)
     if name == "event-location":
         from sitroom.eval.places import score_event_location
 
