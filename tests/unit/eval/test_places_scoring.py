@@ -72,6 +72,7 @@ def test_score_toponyms_fake_gold(tmp_path) -> None:
         r = score_toponyms(p, mode=mode)
         assert r["gold_toponyms"] == 3 and r["recall"] == 1.0
         assert r["exact"] == pytest.approx(2 / 3, abs=1e-3) and r["acc161"] == pytest.approx(2 / 3, abs=1e-3)
+        assert r["within_161km"] == r["acc161"] and r["country_accuracy"] == r["country_acc"]
         assert 0 < r["auc"] < 1
 
 

