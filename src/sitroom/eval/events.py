@@ -54,9 +54,14 @@ def acled_event(events: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     """The event that answers the ACLED fields: the most confident one with an ACLED type (a report is
     typed by its strongest ACLED event), else the blind pick (whose ACLED type is then none)."""
     typed = [e for e in events if e.get("acled_event_type")]
-    if typed:
-        return max(typed, key=lambda e: float(e.get("confidence") or 0.0))
-    return pick_event(events)
+    if not typed:
+        return pick_event(events)
+    best = max(typed, key=lambda e: float(e.get("confidence") or 0.0))
+    riots = [e for e in typed if e.get("acled_event_type") == "Riots"]
+    if best.get("acled_event_type") == "Protests" and riots:
+        # ACLED codes a demonstration in which violence broke out as a riot
+        return max(riots, key=lambda e: float(e.get("confidence") or 0.0))
+    return best
 
 
 def align_event(row: dict[str, Any], events: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
@@ -209,7 +214,9 @@ def score_events(
         answered += ev is not None
         g, p = gold_fields(row), predicted_fields(ev, align_event(row, events))
         if any(f.startswith("acled") for f in g):
-            p.update({k: v for k, v in predicted_fields(acled_event(events)).items() if k.startswith("acled")})
+            p.update(
+                {k: v for k, v in predicted_fields(acled_event(events)).items() if k.startswith("acled")}
+            )
         wrong = {}
         for f in FIELDS:
             if f not in g:

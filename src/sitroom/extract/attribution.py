@@ -10,6 +10,7 @@ from sitroom.extract.spans import np_bounds, resolve_pronoun
 from sitroom.records import Attribution
 
 if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
 SPEECH = frozenset(
@@ -88,7 +89,7 @@ def _make(tok: Token, via: str | None) -> Attribution:
     )
 
 
-def attribution_of(tok: Token) -> Attribution | None:
+def attribution_of(tok: Token, sent: SpacySpan | None = None) -> Attribution | None:
     """Speaker of the claim that the event with trigger `tok` happened; None when the text gives none."""
     # 1. the trigger sits inside the complement of a speech verb: "X said (that) ... <trigger>"
     t = tok
@@ -112,14 +113,16 @@ def attribution_of(tok: Token) -> Attribution | None:
             sp = _speaker(c)
             if sp is not None:
                 return _make(sp, _via(c))
+    sent = sent if sent is not None else tok.sent
+    low = sent.text.lower()
     # 3. "according to X" anywhere in the sentence
-    for w in tok.sent:
+    for w in sent if "according" in low else ():
         if w.lower_ == "according":
             for p in w.subtree:
                 if p.dep_ == "pobj" and p.head.lower_ == "to":
                     return _make(p, None)
     # 4. hedged with no named source
-    for w in tok.sent:
+    for w in sent if ("reportedly" in low or "allegedly" in low) else ():
         if w.lower_ in ("reportedly", "allegedly"):
             return Attribution(text=w.text, anonymous=True, via=None, start=w.idx, end=w.idx + len(w))
     return None

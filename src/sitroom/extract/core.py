@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 from sitroom.extract.attribution import SPEECH as _SPEECH_LEMMAS
 from sitroom.extract.attribution import attribution_of
 from sitroom.extract.lexicon import Trigger, cue, index
-from sitroom.extract.modality import governor, modality_of
+from sitroom.extract.modality import _measure, governor, modality_of
 from sitroom.extract.quantities import quantities_of
 from sitroom.extract.spans import conjuncts, is_relative, np_span, resolve_pronoun
 from sitroom.records import Candidate, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 METHOD = "sitroom.extract.{}.v1"
 RECIPROCAL = frozenset({"AGREE", "CONSULT", "COOPERATE"})
@@ -149,6 +150,10 @@ def _objects(v: Token, particle: str) -> list[Token]:
     return out
 
 
+def _has_prep(t: Token, prep: str) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ == prep for c in t.children)
+
+
 def _seq_before(head: Token, words: tuple[str, ...]) -> tuple[int, ...] | None:
     """Modifier words right before `head` ("hunger strike", "joint military exercise" needs adjacency)."""
     doc, n = head.doc, len(words)
@@ -162,11 +167,14 @@ def _seq_before(head: Token, words: tuple[str, ...]) -> tuple[int, ...] | None:
 
 def _match(tok: Token) -> _Hit | None:
     idx = index()
+    keys = _keys(tok)
+    if not any(k in idx.heads for k in keys):
+        return None  # most words head no trigger: one set lookup per form
     best: tuple[int, float, _Hit] | None = None
     for pos in ("VERB", "NOUN", "ADJ"):
         if not _pos_ok(tok, pos):
             continue
-        for key in _keys(tok):
+        for key in keys:
             rows = idx.get(key, pos)
             if not rows:
                 continue
@@ -185,7 +193,7 @@ def _match(tok: Token) -> _Hit | None:
 def _try(tok: Token, row: Trigger) -> _Hit | None:
     kind, w = row.kind, row.words
     parts = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod")}
-    if row.particle and row.particle not in parts:
+    if row.particle and row.particle not in parts and kind != "object":
         return None
     if row.pos == "ADJ" and not any(c.dep_ == "xcomp" for c in tok.children):
         return None
@@ -195,6 +203,8 @@ def _try(tok: Token, row: Trigger) -> _Hit | None:
         return _Hit(tok, row, ()) if w[1] in parts else None
     if kind == "object":
         for o in _objects(tok, row.particle):
+            if row.particle and row.particle not in parts and not _has_prep(o, row.particle):
+                continue  # "take control of": the preposition may hang on the verb or on its object
             seq = _seq_before(o, w[1:]) if len(w) > 2 else (() if _word_ok(o, w[1]) else None)
             if seq is not None:
                 return _Hit(tok, row, (o.i, *seq))
@@ -247,13 +257,35 @@ def _subject_tokens(v: Token, depth: int = 0) -> tuple[list[Token], bool]:
             return [h.head], False
         return _subject_tokens(h, depth + 1)
     if v.dep_ in ("conj", "advcl") and h.pos_ in ("VERB", "AUX"):
+        subj, passive = _subject_tokens(h, depth + 1)
+        # "X was indicted and will resign": an active conjunct makes the shared subject its doer
+        active = v.tag_ != "VBN" or any(c.dep_ == "aux" for c in v.children)
+        return subj, passive and not active
+    if v.dep_ == "pcomp" and h.dep_ == "prep" and h.head.pos_ in ("VERB", "AUX"):
+        return _subject_tokens(h.head, depth + 1)  # "resorted to throwing stones"
+    if v.dep_ == "acomp" and h.pos_ in ("VERB", "AUX"):  # "Norway is willing to send", "is prepared to"
         return _subject_tokens(h, depth + 1)
     if v.dep_ in ("relcl", "acl") and h.pos_ in ("NOUN", "PROPN"):
         if any(c.lower_ == "to" and c.dep_ == "aux" for c in v.children):
             poss = [c for c in h.children if c.dep_ == "poss"]  # "the government's decision to expel"
-            return (conjuncts(poss[0]) if poss else []), False
+            if poss:
+                return conjuncts(poss[0]), False
+            g = governor(h)  # "X announced a plan to attack", "converged for a rally to protest"
+            if g is not None and g.i != v.i:
+                s, passive = _subject_tokens(g, depth + 1)
+                return (s, False) if not passive else ([], False)
+            return [], False
         return [h], v.tag_ == "VBN"
     return [], False
+
+
+def _named(toks: list[Token]) -> bool:
+    """Some token names an actor: a proper noun or a country, nationality or organisation entity."""
+    return any(
+        t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP", "ORG")
+        for x in toks
+        for t in (x, *(c for c in x.lefts if c.dep_ in ("compound", "amod", "nmod", "poss")))
+    )
 
 
 def _agent(v: Token) -> list[Token]:
@@ -295,10 +327,12 @@ def _place_tokens(tok: Token, etype: str, *, extra: tuple[Token, ...] = ()) -> l
     return out
 
 
-def _times(tok: Token, extra: tuple[Token, ...], trigger_tokens: frozenset[int]) -> list[Span]:
+def _times(
+    tok: Token, extra: tuple[Token, ...], trigger_tokens: frozenset[int], sent: SpacySpan
+) -> list[Span]:
     heads = {tok.i, *(e.i for e in extra)}
     out = []
-    for ent in tok.sent.ents:
+    for ent in sent.ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue
         t = ent.root
@@ -328,7 +362,7 @@ def _spans(toks: list[Token], **kw) -> tuple[Span, ...]:
 # ---------------------------------------------------------------- candidates
 
 
-def _candidate(hit: _Hit, trig: frozenset[int]) -> list[Candidate]:
+def _candidate(hit: _Hit, trig: frozenset[int], sent: SpacySpan) -> list[Candidate]:
     tok, row = hit.tok, hit.row
     et, cameo = row.event_type, row.cameo
     src: list[Token] = []
@@ -342,6 +376,8 @@ def _candidate(hit: _Hit, trig: frozenset[int]) -> list[Candidate]:
     if row.pos in ("VERB", "ADJ"):
         subj, passive = _subject_tokens(tok)
         agent = _agent(tok)
+        if passive and not agent and tok.lemma_ in cue("stative_passive") and _has_prep(tok, "to"):
+            passive = False  # "Israel is opposed to French mediation": a stance the subject holds
         if passive:
             if agent:
                 src, tgt = agent, subj
@@ -383,6 +419,12 @@ def _candidate(hit: _Hit, trig: frozenset[int]) -> list[Candidate]:
         by = _prep_objects(tok, {"by"})
         if by:
             src = by
+        g = governor(tok)
+        if of_objs and "of_source" in row.roles and not src and g is not None and not _named(of_objs):
+            # "the US speeded up the withdrawal of some forces": the named light-verb subject acts
+            s, passive = _subject_tokens(g)
+            if not passive and _named(s):
+                src = s
         if of_objs:
             if "of_source" in row.roles and not src:
                 src = of_objs
@@ -400,8 +442,7 @@ def _candidate(hit: _Hit, trig: frozenset[int]) -> list[Candidate]:
                 and (c.ent_type_ in ("GPE", "NORP", "ORG") or c.pos_ == "PROPN")
                 and c.i not in hit.consumed
             ]
-        g = governor(tok)
-        if g is not None and tok.dep_ in ("dobj", "nsubjpass", "pobj"):
+        if g is not None and tok.dep_ in ("dobj", "nsubjpass", "pobj", "compound"):
             extra.append(g)
             rule = "light_verb"
             conf /= 0.85 * 1.05
@@ -411,6 +452,14 @@ def _candidate(hit: _Hit, trig: frozenset[int]) -> list[Candidate]:
             elif not src:
                 s, passive = _subject_tokens(g)
                 src = _agent(g) if passive else s
+        elif g is None and not src and et in _GATHERING and tok.dep_ == "pobj":
+            n = tok  # "despite hours of negotiations": the measure noun carries the preposition
+            if n.head.lower_ == "of" and _measure(n.head.head) and n.head.head.dep_ == "pobj":
+                n = n.head.head
+            v = n.head.head  # "youths threw stones during demonstrations": they were the crowd
+            if n.head.lower_ in _DURING and v.pos_ in ("VERB", "AUX"):
+                s, passive = _subject_tokens(v)
+                src = [] if passive else s
     # intent to do harm is a threat
     if "intent" in row.roles:
         for c in tok.children:
@@ -428,7 +477,6 @@ def _candidate(hit: _Hit, trig: frozenset[int]) -> list[Candidate]:
     tgt = [t for t in tgt if t.i != tok.i and t.i not in {s.i for s in src} and not _pattern_word(t, hit)]
     if et in ("RETREAT", "MOBILIZE"):
         tgt = [t for t in tgt if t.lemma_ not in cue("personnel_noun")]
-    sent = tok.sent
     trig_span = Span(start=tok.idx, end=tok.idx + len(tok.text), text=tok.text)
     if hit.consumed and row.kind in ("phrasal", "compound", "of"):
         lo = min(tok.i, *hit.consumed)
@@ -456,9 +504,9 @@ def _candidate(hit: _Hit, trig: frozenset[int]) -> list[Candidate]:
         mode=row.mode,
         context=row.context,
         places=_spans(place_toks),
-        times=tuple(_times(tok, tuple(extra), trig)),
+        times=tuple(_times(tok, tuple(extra), trig, sent)),
         modality=modality_of(tok),
-        attribution=attribution_of(tok),
+        attribution=attribution_of(tok, sent),
         quantities=quants,
         method=METHOD.format(rule),
         confidence=round(min(1.0, conf), 3),
@@ -477,6 +525,8 @@ def _candidate(hit: _Hit, trig: frozenset[int]) -> list[Candidate]:
     return [Candidate(source=src_spans, target=tgt_spans, **base)]
 
 
+_GATHERING = frozenset({"PROTEST", "CONSULT", "COOPERATE"})
+_DURING = frozenset({"during", "at", "in", "despite", "after", "following"})
 _CLAUSAL = frozenset({"xcomp", "ccomp", "advcl", "relcl", "acl", "pcomp", "csubj", "conj"})
 _COOP_INTENT = {"SUPPORT": "032", "COOPERATE": "031", "AID": "033", "CONSULT": "036", "CONCEDE": "035"}
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "wo"})
@@ -552,14 +602,32 @@ def _speech_act(h: _Hit) -> _Hit:
     return h
 
 
+def _resultative(tok: Token) -> bool:
+    """'leave' with a predicate on its object ("left one baby dead", "leaving the garage destroyed")."""
+    if tok.lemma_ != "leave":
+        return False
+    for c in tok.children:
+        if c.dep_ == "oprd":
+            return True
+        if c.dep_ == "dobj" and any(
+            g.dep_ in ("acl", "amod") and g.i > c.i and g.tag_ in ("VBN", "JJ") for g in c.children
+        ):
+            return True
+    return False
+
+
 def extract(doc: Doc) -> list[Candidate]:
     """Event candidates of a parsed doc, ordered by trigger offset."""
     hits: list[_Hit] = []
     for tok in doc:
         if tok.is_punct or tok.is_space or tok.like_num:
             continue
-        if tok.dep_ == "compound" and tok.pos_ in ("NOUN", "PROPN"):
-            continue  # "aid workers", "protest movement": a modifier, not an event
+        if (
+            tok.dep_ == "compound"
+            and tok.pos_ in ("NOUN", "PROPN")
+            and tok.head.lemma_ not in cue("event_head")
+        ):
+            continue  # "aid workers", "protest movement": a modifier, not an event ("mediation effort" is)
         if tok.dep_ == "amod" and tok.tag_ in ("VBN", "VBG"):
             continue  # "the long-threatened invasion", "seized weapons"
         if (
@@ -570,11 +638,19 @@ def extract(doc: Doc) -> list[Candidate]:
         ):
             continue  # idioms: "in charge", "in protest", "on alert"
         hit = _match(tok)
-        if hit is not None:
+        if hit is not None and not _resultative(tok):  # "the blast left five dead" is no leaving
             hits.append(hit)
     consumed = {i for h in hits for i in h.consumed}
     hits = [h for h in hits if h.tok.i not in consumed]
     events = [h.tok for h in hits if h.row.event_type != "STATEMENT"]
+    sent_of = {}  # Token.sent scans the doc each time: find each trigger's sentence once
+    if hits:
+        want = sorted({h.tok.i for h in hits})
+        k = 0
+        for sent in doc.sents:
+            while k < len(want) and want[k] < sent.end:
+                sent_of[want[k]] = sent
+                k += 1
     trig = frozenset(h.tok.i for h in hits)
     out: list[Candidate] = []
     for h in hits:
@@ -585,6 +661,6 @@ def extract(doc: Doc) -> list[Candidate]:
             _inside(h.tok, events) or ("speech" in h.row.roles and h.tok.dep_ not in ("ROOT", "conj"))
         ):
             continue
-        out.extend(_candidate(h, trig))
+        out.extend(_candidate(h, trig, sent_of[h.tok.i]))
     out.sort(key=lambda c: (c.trigger.start, -c.confidence))
     return out

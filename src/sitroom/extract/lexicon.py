@@ -85,6 +85,7 @@ def triggers() -> tuple[Trigger, ...]:
 @dataclass(frozen=True, slots=True)
 class Index:
     by_head: dict[tuple[str, str], tuple[Trigger, ...]]  # (head lemma, pos) -> rows
+    heads: frozenset[str] = frozenset()  # every head word, whatever its part of speech
 
     def get(self, key: str, pos: str) -> tuple[Trigger, ...]:
         return self.by_head.get((key, pos), ())
@@ -98,7 +99,7 @@ def index() -> Index:
         w = t.words
         head = w[0] if t.pos == "VERB" or t.kind == "of" else w[-1]
         d.setdefault((head, t.pos), []).append(t)
-    return Index({k: tuple(v) for k, v in d.items()})
+    return Index({k: tuple(v) for k, v in d.items()}, frozenset(k for k, _ in d))
 
 
 @functools.cache

@@ -19,7 +19,11 @@ def governor(tok: Token) -> Token | None:
     h = tok.head
     if h.i == tok.i:
         return None
+    if tok.dep_ == "compound" and h.lemma_ in cue("event_head"):
+        return governor(h)  # "launched a mediation effort"
     if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "nsubjpass", "attr", "pobj"):
+        if tok.dep_ == "pobj" and h.lower_ == "of" and _measure(h.head):
+            return governor(h.head)  # "gave 5 million dollars of aid", "launched 10 days of war games"
         if tok.dep_ == "pobj":
             # "called for a ceasefire", "agreed on talks": prep hangs on a verb
             return h.head if h.dep_ == "prep" and h.head.pos_ in ("VERB", "AUX") else None
@@ -27,6 +31,13 @@ def governor(tok: Token) -> Token | None:
     if tok.dep_ in ("xcomp", "conj") and h.pos_ in ("VERB", "AUX", "ADJ"):
         return h
     return None
+
+
+def _measure(t: Token) -> bool:
+    """A quantity noun that an event noun hangs on with "of" ("tons of aid", "days of talks")."""
+    return t.pos_ in ("NOUN", "NUM") and (
+        t.lemma_.lower() in cue("measure_noun") or any(c.dep_ == "nummod" for c in t.children)
+    )
 
 
 def _clause_chain(tok: Token) -> list[Token]:

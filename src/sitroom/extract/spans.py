@@ -13,14 +13,18 @@ if TYPE_CHECKING:
 # Children whose subtrees are not part of an actor's phrase.
 _CUT = frozenset({"relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "parataxis", "case"})
 _REL_PRON = frozenset({"who", "which", "that", "whom"})
+_HOME_VERBS = frozenset({"base", "headquarter", "station"})
 
 
 def np_bounds(tok: Token, *, drop_preps: frozenset[str] = frozenset()) -> tuple[int, int]:
     """Token range [i, j) of the phrase headed by `tok`: its subtree, cut before the first excluded child."""
     lo, hi = tok.i, tok.i + 1
     for c in tok.lefts:
-        lo = c.right_edge.i + 1 if c.dep_ in _CUT else min(lo, c.left_edge.i)
+        lo = c.right_edge.i + 1 if c.dep_ in _CUT and not _in_word(c) else min(lo, c.left_edge.i)
     for c in tok.rights:
+        if c.dep_ == "acl" and c.lemma_ in _HOME_VERBS:
+            hi = c.right_edge.i + 1  # "a group based in Trinidad": where an actor is from
+            continue
         if c.dep_ in _CUT or (c.dep_ == "prep" and c.lower_ in drop_preps):
             break
         hi = c.right_edge.i + 1
@@ -30,6 +34,18 @@ def np_bounds(tok: Token, *, drop_preps: frozenset[str] = frozenset()) -> tuple[
     while hi - 1 > tok.i and doc[hi - 1].is_punct:
         hi -= 1
     return lo, hi
+
+
+def _in_word(t: Token) -> bool:
+    """A hyphen inside a name ("Zia-Ul-Haq"): punctuation with no space on either side."""
+    doc = t.doc
+    return (
+        t.dep_ == "punct"
+        and t.text in ("-", "–")
+        and t.i > 0
+        and not doc[t.i - 1].whitespace_
+        and not t.whitespace_
+    )
 
 
 def np_span(tok: Token, *, drop_preps: frozenset[str] = frozenset()) -> Span:

@@ -1,5 +1,9 @@
-"""ACLED event type and sub-event type for our events, from PLOVER type + mode, actors' sectors and
-word classes in the sentence (`ontology/data/acled_cues.tsv`).
+"""ACLED event type and sub-event type for our events, from word classes in the sentence
+(`ontology/data/acled_cues.tsv`), actors' sectors, and PLOVER type + mode.
+
+The words decide first, as an ACLED coder reads the report ("airstrikes" are remote violence whatever
+verb the extractor keyed on); the event type abstains for verbal events, and type + mode decide when
+the words name no ACLED category; a mode that names the sub-type exactly refines it.
 
 ACLED types only what it covers: political violence, demonstrations and strategic developments.
 Verbal events (statements, requests, accusations, threats ...) get (None, None), as do disasters,
@@ -30,7 +34,7 @@ SD = "Strategic developments"
 ALLOWED: dict[str, frozenset[str]] = {
     "ASSAULT": frozenset({BATTLES, REMOTE, VAC, RIOTS, PROTESTS, SD}),
     "PROTEST": frozenset({PROTESTS, RIOTS}),
-    "COERCE": frozenset({SD, VAC, PROTESTS}),
+    "COERCE": frozenset({SD, VAC, PROTESTS, BATTLES}),
     "MOBILIZE": frozenset({SD}),
     "RETREAT": frozenset({SD}),
     "AGREE": frozenset({SD}),
@@ -64,12 +68,36 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 def cue_hits(text: str) -> dict[str, list[int]]:
     """Word class → start offsets of its matches in `text` (classes with no match are left out)."""
-    out: dict[str, list[int]] = {}
-    for c, pat in _patterns().items():
-        starts = [m.start() for m in pat.finditer(text)]
+    return {c: list(v) for c, v in _cue_hits(text).items()}
+
+
+@functools.lru_cache(maxsize=512)
+def _cue_hits(text: str) -> dict[str, tuple[int, ...]]:
+    # events of one sentence share it: the sentence is scanned once
+    pats, by_prefix = _indexed()
+    classes: set[str] = set()
+    for w in _WORD.findall(text.lower()):
+        classes |= by_prefix.get(w[:3], _EMPTY)
+    out: dict[str, tuple[int, ...]] = {}
+    for c in sorted(classes):  # only classes whose cue words could start here run their regex
+        starts = tuple(m.start() for m in pats[c].finditer(text))
         if starts:
             out[c] = starts
     return out
+
+
+_WORD = re.compile(r"\w+")
+_EMPTY: frozenset[str] = frozenset()
+
+
+@functools.cache
+def _indexed() -> tuple[dict[str, re.Pattern[str]], dict[str, frozenset[str]]]:
+    """The class regexes, and the classes each three-letter word start can begin a cue of."""
+    by_prefix: dict[str, set[str]] = {}
+    for row in read_tsv("acled_cues.tsv"):
+        first = re.findall(r"\w+", row["cue"].split()[0].rstrip("*").lower())[0]
+        by_prefix.setdefault(first[:3], set()).add(row["class"])
+    return _patterns(), {k: frozenset(v) for k, v in by_prefix.items()}
 
 
 def _sectors(actors: Sequence[ActorRef]) -> set[str]:
@@ -87,18 +115,36 @@ def acled_type(
     """(ACLED event type, sub-event type) for an event, or (None, None) where ACLED does not apply.
 
     `event_type=None` types the sentence from its cue words alone."""
-    if event_type is not None:
-        t = normalize_type(event_type)
-        allowed = ALLOWED.get(t)
-        if allowed is None:
-            return NONE
-    else:
-        t, allowed = None, None
+    src, tgt = _sectors(source), _sectors(target)
     hits = cue_hits(sentence)
-    res = _by_mode(t, mode, hits) or _decide(hits, t, _sectors(source), _sectors(target))
-    if res[0] is None or (allowed is not None and res[0] not in allowed):
-        return _fallback(t, hits, _sectors(target))
-    return res
+    text = _decide(hits, None, src, tgt)  # what the words say, as ACLED would type the report
+    if event_type is None:
+        return text
+    t = normalize_type(event_type)
+    allowed = ALLOWED.get(t)
+    if allowed is None:
+        return NONE  # verbal events are outside ACLED
+    if text[0] is None:
+        if _outside_words(hits, src):
+            return NONE
+        return _by_mode(t, mode, hits) or _fallback(t, hits, tgt)
+    by_mode = _by_mode(t, mode, hits)
+    if by_mode is not None and (by_mode[0] == text[0] or {by_mode[0], text[0]} <= {PROTESTS, RIOTS}):
+        return by_mode  # the mode names the sub-type more exactly ("riot" makes a protest violent)
+    if text[0] not in allowed:  # "agreed a ceasefire after heavy fighting": the fighting is context
+        return by_mode or _fallback(t, hits, tgt)
+    return text
+
+
+def _outside_words(hits: dict[str, list[int]], src: set[str]) -> bool:
+    """The sentence's words put it outside ACLED (a disaster, an accident, a claim of responsibility)."""
+    h = hits.__contains__
+    armed = h("armed") or h("state") or h("nonstate") or bool(src & (STATE_SECTORS | NONSTATE_ARMED))
+    violent = any(h(c) for c in VIOLENCE)
+    acts = any(h(c) for c in VIOLENCE if c != "attack") or bool(
+        set(hits.get("attack", ())) - set(hits.get("casualty", ()))
+    )
+    return _outside(hits, armed=armed, violent=violent, acts=acts)
 
 
 def acled_type_text(text: str) -> Result:
@@ -129,8 +175,6 @@ def _by_mode(t: str | None, mode: str | None, hits: dict[str, list[int]]) -> Res
         return (SD, "Arrests")
     if t == "RETREAT" and mode == "ceasefire":
         return (SD, "Agreement")
-    if t == "RETREAT" and mode == "disarm":
-        return (SD, "Change to group/activity")
     return None
 
 
@@ -162,17 +206,8 @@ def _decide(hits: dict[str, list[int]], t: str | None, src: set[str], tgt: set[s
         set(hits.get("attack", ())) - set(hits.get("casualty", ()))
     )
     remote = h("shelling") or h("air") or h("explosive") or h("grenade")
-    # Outside ACLED: disasters, accidents, ordinary crime, claims and denials about violence.
-    if t is None:
-        if h("disaster") and not (acts or h("loot") or h("protest")):
-            return NONE
-        if h("accident") and not armed and not h("protest"):
-            return NONE
-        if h("crime") and not (violent or h("protest") or h("nonstate") or h("disrupted")):
-            return NONE
-        events = [_first(hits, c) for c in (*VIOLENCE, "arrest", "protest", "capture")]
-        if h("claim") and _first(hits, "claim") < min(events):
-            return NONE
+    if t is None and _outside(hits, armed=armed, violent=violent, acts=acts):
+        return NONE
     if h("chemical") and not h("accident"):
         return (REMOTE, "Chemical weapon")
     if h("suicide"):
@@ -232,6 +267,19 @@ def _decide(hits: dict[str, list[int]], t: str | None, src: set[str], tgt: set[s
     return NONE
 
 
+def _outside(hits: dict[str, list[int]], *, armed: bool, violent: bool, acts: bool) -> bool:
+    """Outside ACLED: disasters, accidents, ordinary crime, claims and denials about violence."""
+    h = hits.__contains__
+    if h("disaster") and not (acts or h("loot") or h("protest")):
+        return True
+    if h("accident") and not armed and not h("protest"):
+        return True
+    if h("crime") and not (violent or h("protest") or h("nonstate") or h("disrupted")):
+        return True
+    events = [_first(hits, c) for c in (*VIOLENCE, "arrest", "protest", "capture")]
+    return h("claim") and _first(hits, "claim") < min(events)
+
+
 def _territory(hits: dict[str, list[int]], src: set[str]) -> Result:
     """Who took ground: the state (regains) or a non-state group (overtakes)."""
     if src & STATE_SECTORS:
@@ -265,8 +313,8 @@ def _fallback(t: str | None, hits: dict[str, list[int]], tgt: set[str]) -> Resul
         return _attack(hits, set(), tgt)
     if t == "PROTEST":
         return (PROTESTS, "Peaceful protest")
-    if t == "COERCE":
-        return (SD, "Arrests") if "arrest" in hits else (SD, "Other")
+    if t == "COERCE":  # expulsions of diplomats, sanctions: not ACLED events
+        return (SD, "Arrests") if "arrest" in hits else NONE
     if t == "MOBILIZE":
         return (SD, "Headquarters or base established") if "establish" in hits else (SD, "Other")
     if t == "RETREAT" and "territory" in hits:

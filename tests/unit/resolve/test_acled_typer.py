@@ -172,3 +172,49 @@ def test_dev_snippets_floor() -> None:
     sub = sum(s == r["acled_sub_event_type"] for (_, s), r in zip(typed, seen, strict=True)) / len(seen)
     assert acc >= 0.80, acc
     assert sub >= 0.70, sub
+
+
+@pytest.mark.parametrize(
+    ("event_type", "mode", "text", "source", "expect"),
+    [
+        # the words decide: a strike from the air is remote violence whatever verb the extractor keyed on
+        (
+            "ASSAULT",
+            "firearms",
+            "Gunships opened fire on the village in repeated airstrikes.",
+            [MIL],
+            (R, "Air/drone strike"),
+        ),
+        (
+            "COERCE",
+            "seize",
+            "Army units recaptured the town from the rebels.",
+            [MIL],
+            (B, "Government regains territory"),
+        ),
+        # violence named only as context of a non-violent event stays out of its type
+        (
+            "AGREE",
+            None,
+            "The factions agreed a truce after weeks of fighting.",
+            [REB],
+            ("Strategic developments", "Agreement"),
+        ),
+        # disasters and accidents are outside ACLED even when an ASSAULT verb fired
+        ("ASSAULT", None, "The earthquake killed twelve villagers.", [], (None, None)),
+        ("ASSAULT", None, "Two workers were injured when a boiler exploded at the plant.", [], (None, None)),
+        # expelling diplomats or imposing sanctions is not an ACLED event; arrests are
+        ("COERCE", None, "The government expelled two diplomats.", [], (None, None)),
+        ("COERCE", "arrest", "Police detained the mayor.", [], ("Strategic developments", "Arrests")),
+    ],
+)
+def test_words_before_event_type(event_type, mode, text, source, expect) -> None:
+    assert acled_type(event_type, text, mode=mode, source=source) == expect
+
+
+def test_cue_hits_match_a_full_scan() -> None:
+    from sitroom.resolve.acled import _patterns, cue_hits
+
+    text = "Gunmen shelled the base and looted shops; 4 protesters were arrested, police said."
+    full = {c: [m.start() for m in p.finditer(text)] for c, p in _patterns().items()}
+    assert cue_hits(text) == {c: v for c, v in full.items() if v}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -205,3 +207,112 @@ def test_dev_actor_accuracy_floor():
     result = mod.score(DEV)
     assert result["country_acc"] >= 0.85  # measured 0.870
     assert result["sector_acc"] >= 0.85  # measured 0.888
+
+
+# ---------------------------------------------------------------------------------------------------
+# People, residence, article country, user dictionaries
+
+
+@pytest.mark.parametrize(
+    ("phrase", "country", "sector"),
+    [
+        ("President Abdelaziz Bouteflika", "DZA", "GOV"),
+        ("Japanese Prime Minister Ryutaro Hashimoto", "JPN", "GOV"),
+        ("Kofi Annan", None, "IGO"),
+        ("Ratko Mladic", "BIH", "MIL"),
+        ("Jose Eduardo dos Santos", "AGO", "GOV"),
+    ],
+)
+def test_people_table(phrase, country, sector):
+    r = one(phrase)
+    assert (r.country, r.sector, r.kind) == (country, sector, "person")
+
+
+def test_people_rows():
+    text = resources.files("sitroom.resolve").joinpath("data", "people.tsv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader([ln for ln in text.splitlines() if not ln.startswith("#")], delimiter="\t"))
+    assert len(rows) > 500
+    known = lexicon().country_names
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids))
+    for r in rows:
+        assert r["id"].startswith("PER:") and r["name"], r
+        assert not r["country"] or r["country"] in known, r
+        assert r["sector"] in actors.SECTOR_LABELS, r
+        assert r["from"].isdigit() and (not r["to"] or int(r["to"]) >= int(r["from"])), r
+
+
+@pytest.mark.parametrize(
+    ("phrase", "country"),
+    [
+        ("ethnic Albanians in southern Serbia", "SRB"),
+        ("the Albanians of Macedonia", "MKD"),
+        ("Albanian guerrillas operating in Kosovo", "XKX"),
+        ("Albanian diplomats", "ALB"),  # no residence named: nationality
+        ("Nigerians from Ghana", "NGA"),  # "from" is origin, not residence
+    ],
+)
+def test_ethnic_groups_coded_where_they_live(phrase, country):
+    assert one(phrase).country == country
+
+
+def test_ethnic_without_place_takes_article_country():
+    text = "Ethnic Serbs blocked roads in northern Kosovo, Kosovo police said."
+    c = ctx_for(text)
+    assert one("Ethnic Serbs", c).country == "XKX"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "country"),
+    [
+        ("President Zorba Malinga said Malawi would open its border.", "President Zorba Malinga", "MWI"),
+        ("The rebels attacked a convoy near the Congolese border town.", "The rebels", "COD"),
+        ("Amnesty International said Qatar detained workers.", "Amnesty International", None),
+    ],
+)
+def test_unknown_actor_takes_article_country(text, phrase, country):
+    assert one(phrase, ctx_for(text)).country == country
+
+
+def test_partitive_chain():
+    r = one("hundreds of thousands of protesters")
+    assert r.sector == "CVL" or r.sector == "OPP"
+
+
+def _user_csv(tmp_path, body: str) -> str:
+    f = tmp_path / "actors.csv"
+    f.write_text(body, encoding="utf-8")
+    return str(f)
+
+
+def test_user_dictionary(tmp_path, monkeypatch):
+    path = _user_csv(
+        tmp_path,
+        "name,pattern,country,sector,kind,id\n"
+        "Zorba Malinga,Zorba Malinga|Malinga,MWI,GOV,person,PER:MALINGA\n"
+        "Brussels,,BEL,GOV,state,\n",
+    )
+    monkeypatch.setenv("SITROOM_ACTORS", path)
+    r = one("Malinga")
+    assert (r.country, r.sector, r.kind, r.id) == ("MWI", "GOV", "person", "PER:MALINGA")
+    assert one("Brussels").country == "BEL"  # the user's entry wins over the packaged EU metonym
+    monkeypatch.delenv("SITROOM_ACTORS")
+    assert not resolve_actor(Span(start=0, end=7, text="Malinga"))
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("country,sector\nNER,GOV\n", "name"),
+        ("name,kind\nX Y,alien\n", "kind"),
+        ("name,sector\nX Y,XXX\n", "sector"),
+        ("name,country\nX Y,Niger\n", "alpha-3"),
+    ],
+)
+def test_user_dictionary_errors(tmp_path, body, message):
+    from sitroom.errors import UsageError
+
+    with pytest.raises(UsageError, match=message):
+        actors.user_entries(_user_csv(tmp_path, body))
+    with pytest.raises(UsageError, match="does not exist"):
+        actors.user_entries(str(tmp_path / "missing.csv"))
