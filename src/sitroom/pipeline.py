@@ -6,7 +6,7 @@ Every input yields a result; an input that fails at any stage yields its Failure
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from sitroom.config import Settings, load
@@ -29,10 +29,33 @@ def _failure(article: Article, stage: Stage, exc: Exception) -> ArticleResult:
     )
 
 
+def _not_english(article: Article) -> ArticleResult | None:
+    """A skipped result for an article surely not in English (the models and lexicons are English)."""
+    from sitroom.ingest.language import E_LANGUAGE, foreign
+
+    got = foreign(article.text)
+    if got is None:
+        return None
+    return ArticleResult(
+        article=replace(article, language=got.language),
+        failures=(
+            Failure(
+                source=article.source or article.ref,
+                stage=Stage.INGEST,
+                code=E_LANGUAGE,
+                message=f"skipped: the text is in {got.language!r} (confidence {got.confidence:.2f}); "
+                "Sitroom codes English articles only",
+                article_id=article.id,
+            ),
+        ),
+    )
+
+
 def process_articles(
     items: Iterable[Article | Failure], settings: Settings | None = None
 ) -> Iterator[ArticleResult]:
-    """Parse and resolve articles in batches; failures from ingest pass through as results."""
+    """Parse and resolve articles in batches; failures from ingest pass through as results, and
+    articles not in English come back unparsed with an E_LANGUAGE failure."""
     from sitroom.extract import extract
     from sitroom.nlp import load as load_model
     from sitroom.nlp import parse
@@ -42,10 +65,12 @@ def process_articles(
     nlp = load_model(settings.model)
     it = iter(items)
     while batch := list(islice(it, settings.batch_size)):
-        todo = []
+        todo: list[Article] = []
         for item in batch:
             if isinstance(item, Failure):
                 yield ArticleResult(article=None, failures=(item,))
+            elif (skipped := _not_english(item)) is not None:
+                yield skipped
             else:
                 todo.append(item)
         try:
@@ -150,10 +175,8 @@ def ingest(
             yield item
 
     batch: list[ArticleResult] = []
-    stored: list[str] = []
 
     def flush() -> None:
-        stored.extend(r.article.id for r in batch if r.article is not None)
         written = store.write(batch)
         counts.new += written.new
         counts.events += written.events
@@ -171,5 +194,7 @@ def ingest(
     flush()
     from sitroom.link import link_articles  # stories need the stored rows, so link after the last write
 
-    link_articles(store, stored)
+    # Every stored article in no story, not only this run's: a run killed between its last write and
+    # this line left articles that the re-run skips as known, and they must still get their stories.
+    link_articles(store)
     return counts

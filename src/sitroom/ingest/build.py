@@ -14,6 +14,10 @@ from sitroom.ingest.normal import normalise
 from sitroom.records import Article, PublishedBasis
 
 MAX_TITLE = 200  # a longer first line is a paragraph, not a headline
+# Longest text taken as one article (spaCy's own default max_length): parsing time is linear, so this
+# bounds the time and memory one input can take (~1 min with the small model). News stories are <100 KB.
+MAX_TEXT_CHARS = 1_000_000
+E_TOO_LARGE = "E_TOO_LARGE"
 _TITLE_LINES = 4  # the title must be among the first few meaningful lines
 _HAS_LETTER = regex.compile(r"\p{L}")
 _MD_HEADING = regex.compile(r"^\s{0,3}#{1,6}\s+|^\s*[*_]{2}|[*_]{2}\s*$|\s+#+\s*$")
@@ -49,7 +53,14 @@ def build(
     language: str = "en",
     title_from_text: bool = True,
 ) -> Article:
-    """The one place an Article is made. `published` must already be ISO (or None)."""
+    """The one place an Article is made. `published` must already be ISO (or None). Raises InputError
+    (E_EMPTY) for no text and (E_TOO_LARGE) for more than MAX_TEXT_CHARS characters."""
+    if len(raw) > MAX_TEXT_CHARS:
+        raise InputError(
+            f"{source or ref}: {len(raw):,} characters of text; one article may have at most "
+            f"{MAX_TEXT_CHARS:,} (split the input into articles)",
+            code=E_TOO_LARGE,
+        )
     text, removed = boilerplate.strip(normalise(raw))
     if removed:
         text = normalise(text)

@@ -13,6 +13,8 @@ from sitroom.records import Article, PublishedBasis
 
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE)
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}  # metadata only, no text scan
+# Fewer words than this in the main text is a menu, a cookie banner or an error page, not an article.
+MIN_WORDS = 8
 
 
 def decode_html(data: bytes, *, source: str) -> str:
@@ -82,6 +84,12 @@ def from_html(
     body = getattr(doc, "text", None) if doc is not None else None
     if not body or not body.strip():
         raise InputError(f"{source}: no article text found in the HTML", code=E_HTML)
+    if len(body.split()) < MIN_WORDS:
+        raise InputError(
+            f"{source}: no article in the HTML (main text is {len(body.split())} words: "
+            f"{' '.join(body.split())[:80]!r})",
+            code=E_HTML,
+        )
     if published is None:
         page_date = iso_published(getattr(doc, "date", None))
         if page_date is not None:

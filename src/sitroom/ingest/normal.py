@@ -13,11 +13,14 @@ _TRAILING = re.compile(r"[ \t\u00a0\u3000]+(?=\n|$)")
 _BLANKS = re.compile(r"\n{3,}")  # two or more blank lines → one blank line
 _INVISIBLE = re.compile(r"[\ufeff\u200b]")  # BOM and zero-width space: never content
 _NBSP = re.compile(r"[\u00a0\u202f]")
+# A lone surrogate (JSON allows "\\ud800") cannot be encoded as UTF-8: it becomes U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def normalise(text: str) -> str:
     """NFC, "\\n" newlines, no BOM / zero-width spaces, no-break spaces as spaces, no trailing
-    spaces, runs of blank lines collapsed to one, no leading/trailing blank space."""
+    spaces, runs of blank lines collapsed to one, no leading/trailing blank space, no lone surrogates."""
+    text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
     text = _NEWLINES.sub("\n", text)
     text = _INVISIBLE.sub("", text)

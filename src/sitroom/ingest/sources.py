@@ -44,7 +44,11 @@ FEED_EXT = frozenset({".xml", ".rss", ".atom"})
 SUPPORTED = TEXT_EXT | HTML_EXT | JSONL_EXT | JSON_EXT | CSV_EXT | WARC_EXT | FEED_EXT
 GZ = ".gz"
 MAX_GZ_BYTES = 200_000_000  # decompressed size cap for a gzipped file read whole (a gzip bomb guard)
+MAX_FILE_BYTES = (
+    50_000_000  # a text, HTML or feed file read whole (JSON: MAX_GZ_BYTES); 100 MB is refused unread
+)
 E_GZIP = "E_GZIP"  # a .gz file that does not decompress
+E_TOO_LARGE = "E_TOO_LARGE"  # a file over the size read whole
 _GLOB_CHARS = frozenset("*?[")
 _HEAD = 8192
 # Bytes that never occur in text (tab, newlines, form feed and ESC do occur).
@@ -221,18 +225,26 @@ def read_file(
         ctx.close()
 
 
-def _read_whole(path: str, gz: bool) -> bytes:
-    """The file's bytes (decompressed when gz, up to MAX_GZ_BYTES). Raises OSError / InputError."""
+def _read_whole(path: str, gz: bool, cap: int = MAX_GZ_BYTES) -> bytes:
+    """The file's bytes (decompressed when gz), at most `cap` of them: a bigger file is refused before
+    it is read. Raises OSError / InputError."""
     if not gz:
         with open(path, "rb") as f:
-            return f.read()
+            size = os.fstat(f.fileno()).st_size
+            if size > cap:
+                raise InputError(
+                    f"{path}: {size:,} bytes; a file read as one document may have at most {cap:,} "
+                    "(use JSON Lines, CSV or WARC for many articles)",
+                    code=E_TOO_LARGE,
+                )
+            return f.read(cap + 1)
     try:
         with gzip.open(path, "rb") as g:
-            data = g.read(MAX_GZ_BYTES + 1)
+            data = g.read(cap + 1)
     except (gzip.BadGzipFile, EOFError, zlib.error) as e:
         raise InputError(f"{path}: not a readable gzip file: {type(e).__name__}: {e}", code=E_GZIP) from None
-    if len(data) > MAX_GZ_BYTES:
-        raise InputError(f"{path}: decompresses to more than {MAX_GZ_BYTES} bytes; refused", code=E_GZIP)
+    if len(data) > cap:
+        raise InputError(f"{path}: decompresses to more than {cap:,} bytes; refused", code=E_GZIP)
     return data
 
 
@@ -268,7 +280,7 @@ def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
         yield _fail(path, E_UNSUPPORTED, f"{path}: unsupported file type {ext!r} ({_supported()})")
         return
     try:
-        data = _read_whole(path, gz)
+        data = _read_whole(path, gz, MAX_GZ_BYTES if ext in JSON_EXT else MAX_FILE_BYTES)
     except FileNotFoundError:
         yield _fail(path, E_NOT_FOUND, f"{path}: no such file")
         return

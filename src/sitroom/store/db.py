@@ -145,7 +145,8 @@ class Store:
             )
             con.execute("COMMIT")
         except BaseException as e:  # an interrupt mid-batch must not leave a transaction open
-            con.execute("ROLLBACK")
+            with suppress(duckdb.Error):  # a failed COMMIT (disk full) has already ended it
+                con.execute("ROLLBACK")
             if isinstance(e, duckdb.Error):
                 raise StoreError(f"writing to {self.path} failed: {e}") from e
             raise
@@ -210,13 +211,25 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False) -> St
         if read_only and not Path(p).exists():
             raise StoreError(f"no database at {p}; create one with `sitroom ingest` or `sitroom db migrate`")
         if not read_only:
-            Path(p).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(p).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(
+                    f"cannot create the folder for the database {p}: {e.strerror or e}; pick a writable "
+                    "path with --db or SITROOM_DB",
+                    code="E_STORE_PATH",
+                ) from e
     try:
         con = duckdb.connect(p, read_only=read_only and p != MEMORY)
     except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            raise StoreError(
+                f"cannot open {p}: {e}. Another process may be writing to it (DuckDB allows one writer)",
+                code="E_STORE_LOCKED",
+            ) from e
         raise StoreError(
-            f"cannot open {p}: {e}. Another process may be writing to it (DuckDB allows one writer)",
-            code="E_STORE_LOCKED",
+            f"cannot open {p}: {e}. Check that the path is a writable file (--db or SITROOM_DB)",
+            code="E_STORE_PATH",
         ) from e
     except duckdb.Error as e:
         raise StoreError(f"cannot open {p} as a DuckDB database: {e}") from e

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
+import math
 import operator
 import re
 from collections.abc import Iterable, Set
@@ -186,12 +187,27 @@ def _as_dict(x: Any) -> Any:
 
 
 # StrEnums are str subclasses, so the C encoder writes their values; tuples come out as lists.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_as_dict)
+# allow_nan=False: "Infinity" / "NaN" are not JSON, and the API could not send them back out.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_as_dict, allow_nan=False)
+
+
+def _finite(x: Any) -> Any:
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_finite(v) for v in x]
+    return x
 
 
 def dumps(x: Any) -> str:
-    """Compact JSON of records or plain data; equals `json.dumps(to_dict(x))` parsed back."""
-    return _ENCODER.encode(x)
+    """Compact JSON of records or plain data; equals `json.dumps(to_dict(x))` parsed back, except that
+    non-finite numbers (a 400-digit count read as inf) become null."""
+    try:
+        return _ENCODER.encode(x)
+    except ValueError:  # only on inf / nan: the rare slow path
+        return _ENCODER.encode(_finite(plain(x)))
 
 
 def failure_id(source: str, code: str) -> str:
