@@ -89,3 +89,21 @@ def test_posting_again_changes_nothing(api, posted):
     )
     assert r.json()["articles"][0]["status"] == "known"
     assert r.json()["counts"]["new"] == 0
+
+
+def test_stories_and_presence_over_the_examples(api, posted):
+    new = [a for a in posted if a["status"] == "new"]
+    body = api.get("/api/stories", params={"limit": 500}).json()
+    assert body["ok"] and body["count"] >= 1
+    # every stored article was linked into exactly one story when it was posted
+    members = [a["id"] for s in body["stories"] for a in s["articles"]]
+    assert sorted(members) == sorted(a["article_id"] for a in new)
+    for s in body["stories"]:
+        assert 1 <= s["independent_sources"] <= s["article_count"] == len(s["articles"])
+        one = api.get(f"/api/stories/{s['id']}").json()
+        assert one["story"]["id"] == s["id"] and len(one["tree"]) >= 1
+    pres = api.get("/api/presence").json()
+    assert pres["ok"] and pres["presence"], "the examples tell of troops arriving in and leaving Niger"
+    assert "NER" in {r["host"] for r in pres["presence"]}
+    fc = api.get("/api/presence.geojson").json()
+    assert len(fc["features"]) == len(pres["presence"])

@@ -1,11 +1,14 @@
 """The web UI in a real headless browser: Debian chromium driven by Playwright, against
 `sitroom serve` on a free loopback port over a seeded store (synthetic events, no spaCy).
 
-Set SITROOM_SCREENSHOTS=DIR to save screenshots of the main views there (docs/ holds the committed ones).
+Set SITROOM_SCREENSHOTS=DIR to save screenshots of the main views there, taken over a store made by
+the real pipeline from examples/ and tests/corpus/stories/ (docs/ holds the committed ones):
+    SITROOM_SCREENSHOTS=docs pytest tests/e2e/test_browser.py -k screenshots
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import socket
@@ -64,15 +67,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    from sitroom.store import open_store
-    from sitroom.store.synthetic import results
-
-    db = tmp_path_factory.mktemp("ui") / "ui.duckdb"
-    with open_store(db) as store:
-        store.write(results(40))
-        store.write([hostile_result()])
+@contextlib.contextmanager
+def serving(db: Path):
+    """`sitroom serve` over `db` on a free loopback port, until the block ends."""
     port = free_port()
     sitroom = Path(sys.executable).with_name("sitroom")
     proc = subprocess.Popen(
@@ -97,6 +94,21 @@ def server(tmp_path_factory):
         proc.terminate()
         proc.wait(timeout=10)
         proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from sitroom.link import link_articles
+    from sitroom.store import open_store
+    from sitroom.store.synthetic import results
+
+    db = tmp_path_factory.mktemp("ui") / "ui.duckdb"
+    with open_store(db) as store:
+        store.write(results(40))
+        store.write([hostile_result()])
+        link_articles(store)  # one story of copies and rewrites; presence comes from the events
+    with serving(db) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -130,11 +142,11 @@ def page(browser):
     ctx.close()
 
 
-def shot(page, name: str) -> None:
-    out = os.environ.get("SITROOM_SCREENSHOTS")
-    if out:
-        Path(out).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(out) / f"{name}.png"))
+def shot(page, out: Path, name: str) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"screenshot-{name}.png"
+    page.screenshot(path=str(path))
+    return path
 
 
 def open_map(page, server, query=""):
@@ -151,7 +163,6 @@ def test_map_renders_markers_for_the_seeded_store(page, server):
     page.wait_for_function("document.querySelector('#summary').textContent.includes('on the map')")
     assert f"{TOTAL} events match" in page.locator("#summary").text_content()
     assert page.locator(".timeline .bars rect").count() > 10
-    shot(page, "map")
     assert page.problems == []
 
 
@@ -200,7 +211,6 @@ def test_article_view_highlights_evidence(page, server):
     assert "".join(current.all_text_contents()) == ev.evidence.sentence
     assert page.locator("#article-text mark.current strong.trigger").text_content() == ev.evidence.trigger
     assert page.locator("aside li.event.current").count() == 1
-    shot(page, "article")
     assert page.problems == []
 
 
@@ -223,16 +233,96 @@ def test_hostile_article_shows_payloads_as_text_without_running_them(page, serve
     assert page.problems == []
 
 
-def test_stories_and_presence_pages_load(page, server):
+def test_a_click_on_a_marker_opens_its_story(page, server):
+    open_map(page, server, "?country=NER")
+    page.locator(".marks .cluster, .marks .marker").first.click()
+    page.wait_for_selector("#group, #picked")
+    if page.locator("#group").count():
+        page.locator("#group a.pick").first.click()
+    page.wait_for_selector("#picked a.story")
+    page.locator("#picked a.story").click()
+    page.wait_for_selector("body[data-ready=story]")
+    assert page.locator("#provenance li").count() == 40 + 1  # every seeded article, once
+    assert page.locator("#provenance > li > .node[data-relation=origin]").count() == 1
+    assert page.locator("#provenance ul .node[data-relation=copy]").count() >= 1  # copies under their source
+    assert "independent source" in page.locator("#story-meta").text_content()
+    assert page.problems == []
+
+
+def test_stories_list_opens_a_story(page, server):
     page.goto(f"{server}/#/stories")
-    page.wait_for_selector("body[data-ready=stories]")
-    assert page.locator("#stories, .notice, .hint").count() >= 1
-    shot(page, "stories")
+    page.wait_for_selector("#stories tbody tr")
+    row = page.locator("#stories tbody tr").first
+    cells = row.locator("td").all_text_contents()
+    assert cells[2] == "41" and int(cells[4]) >= 1  # articles, independent sources
+    assert "origin" in cells[5] and "copy" in cells[5]
+    row.locator("a.story").click()
+    page.wait_for_selector("body[data-ready=story]")
+    assert page.locator("#provenance .node").count() == 41
+    assert page.locator("#story-events li.event").count() >= 1
+    page.goto(f"{server}/#/stories?country=FJI")  # a filter no story matches
+    page.wait_for_selector("body[data-ready=stories] .hint")
+    assert page.locator("#stories").count() == 0
+    assert page.problems == []
+
+
+def test_presence_table_and_map_links(page, server):
     page.goto(f"{server}/#/presence")
-    page.wait_for_selector("body[data-ready=presence]")
-    assert page.locator("#presence").count() == 1
-    shot(page, "presence")
-    assert [p for p in page.problems if "501" not in p] == []
+    page.wait_for_selector("#presence-table tbody tr")
+    rows = page.locator("#presence-table tbody tr")
+    hosts = set(rows.evaluate_all("els => els.map(e => e.dataset.host)"))
+    assert {"NER", "MLI"} <= hosts
+    assert "latest state" in page.locator("#as-of-note").text_content()
+    page.fill("#as-of", "2000-01-01")
+    page.click("#presence-filters button[type=submit]")
+    page.wait_for_selector("#presence .hint")
+    assert "2000-01-01" in page.locator("#as-of-note").text_content()
+    assert page.locator("#presence-table").count() == 0
+    open_map(page, server)
+    page.wait_for_selector(".links g.presence")
+    assert page.locator(".links g.presence[data-host=NER][data-force=RUS]").count() == 1
+    assert page.problems == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("SITROOM_SCREENSHOTS"), reason="set SITROOM_SCREENSHOTS=DIR to take them"
+)
+def test_screenshots_of_a_real_store(browser, tmp_path):
+    """The main views over a store the real pipeline made from the example and story articles."""
+    from sitroom.pipeline import ingest
+    from sitroom.store import open_store
+
+    out = Path(os.environ["SITROOM_SCREENSHOTS"])
+    db = tmp_path / "real.duckdb"
+    with open_store(db) as store:
+        ingest([str(ROOT / "examples"), str(ROOT / "tests" / "corpus" / "stories" / "articles.jsonl")], store)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    with serving(db) as base:
+        pg.goto(f"{base}/#/")
+        pg.wait_for_selector(".marks circle")
+        pg.wait_for_selector(".links g.presence")
+        pg.wait_for_timeout(500)
+        shots = [shot(pg, out, "map")]
+        pg.goto(f"{base}/#/stories")
+        pg.wait_for_selector("#stories tbody tr")
+        shots.append(shot(pg, out, "stories"))
+        pg.locator("#stories tbody tr", has_text="7").first.locator("a.story").click()
+        pg.wait_for_selector("#provenance .node")
+        shots.append(shot(pg, out, "story"))
+        pg.goto(f"{base}/#/presence?as_of=2024-05-03")
+        pg.wait_for_selector("#presence-table tbody tr")
+        shots.append(shot(pg, out, "presence"))
+        first = pg.locator("#presence-table a.ev").first.get_attribute("href")
+        pg.goto(f"{base}/{first}")
+        pg.wait_for_selector("#article-text mark.current")
+        pg.wait_for_timeout(800)  # the smooth scroll to the evidence, then back to the title
+        pg.evaluate("window.scrollTo(0, 0)")
+        shots.append(shot(pg, out, "article"))
+    ctx.close()
+    for p in shots:
+        assert p.stat().st_size < 300_000, f"{p} is {p.stat().st_size} bytes; keep screenshots small"
 
 
 def test_api_docs_work_offline(page, server):

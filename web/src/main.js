@@ -38,7 +38,7 @@ async function route() {
   current = { name, handle: null };
   if (name === "map") current.handle = exploreView(view, params, config);
   else if (name === "article" && parts[1]) await articleView(view, parts[1], params);
-  else if (name === "stories") await storiesView(view);
+  else if (name === "stories") await storiesView(view, params);
   else if (name === "story" && parts[1]) await storyView(view, parts[1]);
   else if (name === "presence") await presenceView(view, params);
   else view.appendChild(h("p", { class: "notice" }, "No such page. ", h("a", { href: "#/" }, "Back to the map")));

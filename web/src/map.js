@@ -1,7 +1,8 @@
 // The event map: country shapes from world-atlas drawn with d3-geo (offline, no tile server), an
 // optional raster tile layer for users online, and events clustered with supercluster so dense
 // areas stay readable. Markers are coloured by event type; a cluster by its most frequent type.
-import { geoMercator, geoPath, geoGraticule10 } from "d3-geo";
+// Force presence is drawn as arcs from the force's country to the site (or the host country).
+import { geoArea, geoCentroid, geoMercator, geoPath, geoGraticule10 } from "d3-geo";
 import { select } from "d3-selection";
 import { zoom, zoomIdentity } from "d3-zoom";
 import { tile } from "d3-tile";
@@ -15,12 +16,26 @@ const H = 500;
 const MAX_ZOOM = 14; // beyond this, events on one spot stay one group (listed on click)
 let worldPromise = null;
 
+// The centroid of a country's largest polygon: France's arc starts in France, not between it and Guiana.
+function mainCentroid(f) {
+  const g = f.geometry;
+  if (!g || g.type !== "MultiPolygon") return geoCentroid(f);
+  let best = null;
+  let area = -1;
+  for (const coordinates of g.coordinates) {
+    const part = { type: "Polygon", coordinates };
+    const a = geoArea(part);
+    if (a > area) [best, area] = [part, a];
+  }
+  return geoCentroid(best);
+}
+
 function world() {
   worldPromise ??= fetch("/countries-110m.json").then((r) => r.json());
   return worldPromise;
 }
 
-export function createMap(container, { tileUrl = null, onPick = () => {}, onGroup = () => {} } = {}) {
+export function createMap(container, { tileUrl = null, onPick = () => {}, onGroup = () => {}, onPresence = () => {} } = {}) {
   const projection = geoMercator().scale(W / (2 * Math.PI)).translate([W / 2, H / 2 + 90]);
   const path = geoPath(projection);
   const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "map", role: "img", "aria-label": "event map" });
@@ -33,11 +48,15 @@ export function createMap(container, { tileUrl = null, onPick = () => {}, onGrou
 
   let transform = zoomIdentity;
   let index = null;
-  let linkData = [];
+  let presence = [];
+  let centroids = new Map(); // ISO numeric → [lon, lat] of the country's largest part
 
   world().then((topo) => {
     land.appendChild(svg("path", { class: "graticule", d: path(geoGraticule10()) }));
-    for (const f of feature(topo, topo.objects.countries).features) {
+    const countries = feature(topo, topo.objects.countries).features;
+    centroids = new Map(countries.map((f) => [String(f.id), mainCentroid(f)]));
+    drawLinks();
+    for (const f of countries) {
       const p = svg("path", { class: "country", d: path(f) });
       const t = svg("title");
       t.textContent = f.properties?.name || "";
@@ -141,16 +160,24 @@ export function createMap(container, { tileUrl = null, onPick = () => {}, onGrou
 
   function drawLinks() {
     while (links.firstChild) links.removeChild(links.firstChild);
-    for (const l of linkData) {
-      const [x1, y1] = screen(l.from);
-      const [x2, y2] = screen(l.to);
+    for (const f of presence) {
+      const p = f.properties || {};
+      const from = centroids.get(p.force_numeric);
+      const to = f.geometry?.coordinates || centroids.get(p.host_numeric);
+      if (!from || !to) continue;
+      const [x1, y1] = screen(from);
+      const [x2, y2] = screen(to);
       const mx = (x1 + x2) / 2;
-      const my = Math.min(y1, y2) - Math.abs(x2 - x1) * 0.2;
-      const p = svg("path", { class: `link ${l.status || ""}`, d: `M${x1},${y1} Q${mx},${my} ${x2},${y2}` });
+      const my = Math.min(y1, y2) - Math.hypot(x2 - x1, y2 - y1) * 0.25;
+      const label = `${p.force_name || p.force_country} → ${p.host}${p.site ? ` (${p.site})` : ""}: ${String(p.status || "?").replace("_", " ")}${p.from ? ` since ${p.from}` : ""}`;
+      const g = svg("g", { class: `presence ${p.status || ""}`, "data-host": p.host || "", "data-force": p.force_country || "" });
+      const arc = svg("path", { class: "link", d: `M${x1},${y1} Q${mx},${my} ${x2},${y2}` });
+      const site = svg("rect", { class: "site", x: x2 - 4, y: y2 - 4, width: 8, height: 8, transform: `rotate(45 ${x2} ${y2})` });
       const t = svg("title");
-      t.textContent = l.label || "";
-      p.appendChild(t);
-      links.appendChild(p);
+      t.textContent = label;
+      g.append(arc, site, t);
+      g.addEventListener("click", () => onPresence(p));
+      links.appendChild(g);
     }
   }
 
@@ -167,9 +194,9 @@ export function createMap(container, { tileUrl = null, onPick = () => {}, onGrou
       index.load(fc.features || []);
       drawMarks();
     },
-    // [{from: [lon, lat], to: [lon, lat], label, status}]: force → host links (presence)
-    setLinks(data) {
-      linkData = data || [];
+    // GET /api/presence.geojson: force → host arcs (a site point when known, else the host country)
+    setPresence(fc) {
+      presence = fc?.features || [];
       drawLinks();
     },
     fit(fc) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sitroom.errors import EnvironmentProblem
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 EARTH_KM = 6371.0088  # mean Earth radius
 ORDER = "ORDER BY date_value ASC NULLS LAST, id ASC"
+TWO_STEP_MAX = 10_000  # larger pages (exports, the CLI without --limit) read records in one pass
 
 # Flat columns for Arrow / pandas users: everything but the search helper and the JSON record.
 ARROW_COLUMNS = (
@@ -95,10 +97,77 @@ def _paged(flt: EventFilter, columns: str) -> tuple[str, list[Any]]:
     return sql, params
 
 
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    """One page of events as the stored JSON texts (no parse, no re-encode), and where it ends."""
+
+    records: list[str]
+    last: tuple[str | None, str] | None  # (date value, id) of the last event
+    total: int | None = None  # all matching events, when asked for
+
+    @property
+    def next_cursor(self) -> str | None:
+        return encode_cursor(*self.last) if self.last else None
+
+
+def event_page(store: Store, flt: EventFilter | None = None, *, total: bool = False) -> EventPage:
+    """Matching events by date then id, as JSON texts: what the HTTP API sends without re-encoding.
+    With `total`, also how many events match the filter (ignoring limit, offset and cursor).
+
+    A bounded page is found in two steps: the matching row ids in order (a top-N over narrow
+    columns), then the records of just those rows. Sorting the wide JSON records of every
+    matching row to keep a hundred was what made paging slow on large stores. On a first page the
+    count comes from the same scan.
+    """
+    flt = flt or EventFilter()
+    cur = store.cursor()
+    if flt.limit is None or flt.limit > TWO_STEP_MAX:
+        rows = cur.execute(*_paged(flt, "date_value, id, record")).fetchall()
+        n = len(rows) if total and not (flt.cursor or flt.offset) else None
+        n = count_events(store, flt) if total and n is None else n
+        return EventPage([r[2] for r in rows], (rows[-1][0], rows[-1][1]) if rows else None, n)
+    n = None
+    if total and not (flt.cursor or flt.offset):
+        cond, params = where(flt)
+        keys = cur.execute(
+            f"WITH m AS MATERIALIZED (SELECT rowid AS r, date_value, id FROM events WHERE {cond}) "
+            f"SELECT r, date_value, id, (SELECT count(*) FROM m) FROM m {ORDER} LIMIT ?",
+            [*params, flt.limit],
+        ).fetchall()
+        n = keys[0][3] if keys else 0
+    else:
+        keys = cur.execute(*_paged(flt, "rowid, date_value, id")).fetchall()
+        n = count_events(store, flt) if total else None
+    if not keys:
+        return EventPage([], None, n)
+    got = {
+        rid: (eid, rec)
+        for rid, eid, rec in cur.execute(
+            "SELECT rowid, id, record FROM events WHERE rowid = ANY(?::BIGINT[])", [[k[0] for k in keys]]
+        ).fetchall()
+    }
+    if any(got.get(k[0], ("",))[0] != k[2] for k in keys):
+        # Row ids moved under us (a write in between): fetch by primary key instead.
+        by_id = dict(
+            cur.execute(
+                "SELECT id, record FROM events WHERE id = ANY(?::VARCHAR[])", [[k[2] for k in keys]]
+            ).fetchall()
+        )
+        records = [by_id[k[2]] for k in keys if k[2] in by_id]
+    else:
+        records = [got[k[0]][1] for k in keys]
+    return EventPage(records, (keys[-1][1], keys[-1][2]), n)
+
+
 def events(store: Store, flt: EventFilter | None = None) -> list[dict[str, Any]]:
     """Matching events as record dicts (the `sitroom run --format json` shape), by date then id."""
-    sql, params = _paged(flt or EventFilter(), "record")
-    return [json.loads(r[0]) for r in store.cursor().execute(sql, params).fetchall()]
+    return [json.loads(r) for r in event_page(store, flt).records]
+
+
+def event(store: Store, event_id: str) -> dict[str, Any] | None:
+    """One stored event record by id, or None."""
+    row = store.cursor().execute("SELECT record FROM events WHERE id = ?", [event_id]).fetchone()
+    return json.loads(row[0]) if row else None
 
 
 def count_events(store: Store, flt: EventFilter | None = None) -> int:
@@ -160,6 +229,36 @@ def article_refs(store: Store, ids: Iterable[str]) -> dict[str, str]:
     rows = (
         store.cursor()
         .execute("SELECT id, ref FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))", [wanted])
+        .fetchall()
+    )
+    return dict(rows)
+
+
+def article_heads(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """article id → its title, outlet, published date, url and ref (no text), for lists and trees."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = (
+        store.cursor()
+        .execute(
+            "SELECT id, title, outlet, published, url, ref FROM articles "
+            "WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+            [wanted],
+        )
+        .fetchall()
+    )
+    return {r[0]: dict(zip(("title", "outlet", "published", "url", "ref"), r[1:], strict=True)) for r in rows}
+
+
+def event_articles(store: Store, event_ids: Iterable[str]) -> dict[str, str]:
+    """event id → the id of the article it was read from (for links from stories and presence)."""
+    wanted = sorted(set(event_ids))
+    if not wanted:
+        return {}
+    rows = (
+        store.cursor()
+        .execute("SELECT id, article_id FROM events WHERE id IN (SELECT unnest(?::VARCHAR[]))", [wanted])
         .fetchall()
     )
     return dict(rows)

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from sitroom.errors import UsageError
 from sitroom.serve import errors, routes, stories, write
 from sitroom.serve.auth import Tokens
+from sitroom.serve.cache import MAX_BYTES, ResponseCache
 from sitroom.serve.limits import Limits
 from sitroom.store import Store, open_store
 
@@ -56,6 +57,7 @@ def create_app(
     max_batch: int = MAX_BATCH,
     static_dir: str | Path | None = None,
     processor: write.Processor | None = None,
+    cache_bytes: int = MAX_BYTES,
 ) -> FastAPI:
     """The Sitroom app over the store at `db_path`, or over an open `Store` (which the caller closes).
 
@@ -63,6 +65,7 @@ def create_app(
     read_token: when set, reads need it (or the write token) too.
     tile_url: an optional raster tile template ({z}/{x}/{y}) the map may draw under the countries.
     processor: articles → results (default: the spaCy pipeline, imported on the first write).
+    cache_bytes: memory for cached read responses (0: no cache); every write empties it.
     """
     origin = _tile_origin(tile_url)
     owned = not isinstance(db_path, Store)
@@ -90,6 +93,7 @@ def create_app(
     st.max_batch = max_batch
     st.write_lock = threading.Lock()
     st.processor = processor or write.default_processor
+    st.cache = ResponseCache(cache_bytes)
 
     errors.install(app)
     app.include_router(routes.router)

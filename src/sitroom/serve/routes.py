@@ -1,19 +1,30 @@
 """Read endpoints: events (JSON and GeoJSON), one event, one article with its evidence, stats, config.
 
 Handlers are sync functions: FastAPI runs them in its thread pool, and each query takes its own
-cursor from the store (`Store.cursor()`), as DuckDB wants one per thread.
+cursor from the store (`Store.cursor()`), as DuckDB wants one per thread. Bodies are cached per
+request until the next write (`serve.cache`); event pages are spliced from the stored JSON texts.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
-from sitroom.query import EVENT_TYPES, EventFilter, article, count_events, events, next_cursor
-from sitroom.serve import data
+from sitroom.query import (
+    EVENT_TYPES,
+    INTERVALS,
+    EventFilter,
+    article,
+    event,
+    event_page,
+    events,
+    stats,
+)
 from sitroom.serve.auth import require_read
 from sitroom.serve.errors import ApiError
 from sitroom.serve.geo import event_feature, feature_collection
@@ -30,11 +41,14 @@ def ok(**body: Any) -> JSONResponse:
     return JSONResponse({"ok": True, **body})
 
 
-def _page(request: Request, flt: EventFilter, limit: int, cursor: str | None) -> tuple[list, str | None]:
-    store = request.app.state.store
-    paged = dataclasses.replace(flt, limit=limit, cursor=cursor)
-    got = events(store, paged)
-    return got, (next_cursor(got) if len(got) == limit else None)
+def dumps(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def cached(request: Request, build: Callable[[], bytes], media_type: str = "application/json") -> Response:
+    """The body for this exact request (path + query) from the cache, or built and kept."""
+    key = f"{request.url.path}?{request.url.query}"
+    return Response(request.app.state.cache.get_or_build(key, build), media_type=media_type)
 
 
 @router.get("/config", summary="What this server offers (writes, privacy, tiles, event types)")
@@ -58,12 +72,19 @@ def list_events(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="events per page")] = 100,
     cursor: Cursor = None,
     total: Annotated[bool, Query(description="also count all matching events")] = True,
-) -> JSONResponse:
-    page, nxt = _page(request, flt, limit, cursor)
-    body: dict[str, Any] = {"events": page, "next_cursor": nxt, "limit": limit}
-    if total:
-        body["total"] = count_events(request.app.state.store, flt)
-    return ok(**body)
+) -> Response:
+    store = request.app.state.store
+
+    def build() -> bytes:
+        page = event_page(store, dataclasses.replace(flt, limit=limit, cursor=cursor), total=total)
+        nxt = page.next_cursor if len(page.records) == limit else None
+        tail: dict[str, Any] = {"next_cursor": nxt, "limit": limit}
+        if total:
+            tail["total"] = page.total
+        # The stored records are JSON already: splice them in rather than parse and re-encode.
+        return b'{"ok":true,"events":[' + ",".join(page.records).encode() + b"]," + dumps(tail)[1:]
+
+    return cached(request, build)
 
 
 @router.get("/events.geojson", summary="Located events as a GeoJSON FeatureCollection (paged like /events)")
@@ -72,19 +93,25 @@ def events_geojson(
     flt: Filter,
     limit: Annotated[int, Query(ge=1, le=MAX_FEATURES, description="events per page")] = 2000,
     cursor: Cursor = None,
-) -> JSONResponse:
-    page, nxt = _page(request, flt, limit, cursor)
-    feats = [f for f in map(event_feature, page) if f is not None]
-    body = feature_collection(feats, next_cursor=nxt, total=count_events(request.app.state.store, flt))
-    return JSONResponse(body, media_type="application/geo+json")
+) -> Response:
+    def build() -> bytes:
+        store = request.app.state.store
+        page = event_page(store, dataclasses.replace(flt, limit=limit, cursor=cursor), total=True)
+        nxt = page.next_cursor if len(page.records) == limit else None
+        feats = [f for f in (event_feature(json.loads(r)) for r in page.records) if f is not None]
+        return dumps(feature_collection(feats, next_cursor=nxt, total=page.total))
+
+    return cached(request, build, "application/geo+json")
 
 
-@router.get("/events/{event_id}", summary="One event record")
+@router.get("/events/{event_id}", summary="One event record, and the story its article belongs to")
 def get_event(request: Request, event_id: Id) -> JSONResponse:
-    ev = data.event(request.app.state.store, event_id)
+    ev = event(request.app.state.store, event_id)
     if ev is None:
         raise ApiError(404, f"no event with id {event_id!r}", "E_NOT_FOUND")
-    return ok(event=ev)
+    from sitroom.query.stories import story_of_article
+
+    return ok(event=ev, story_id=story_of_article(request.app.state.store, ev["article_id"]))
 
 
 @router.get("/articles/{article_id}", summary="One article: its text and the evidence spans of its events")
@@ -117,5 +144,9 @@ def get_stats(
     request: Request,
     flt: Filter,
     interval: Annotated[str, Query(description="day | week | month")] = "week",
-) -> JSONResponse:
-    return ok(**data.stats(request.app.state.store, flt, interval=interval))
+) -> Response:
+    if interval not in INTERVALS:  # the query checks it too; an error must not wait for the cache
+        stats(request.app.state.store, flt, interval=interval)
+    return cached(
+        request, lambda: dumps({"ok": True, **stats(request.app.state.store, flt, interval=interval)})
+    )

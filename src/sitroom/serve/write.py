@@ -167,6 +167,11 @@ def ingest_items(app_state: Any, items: list[Article | Failure]) -> dict[str, An
                 )
                 results.append(done.get(it.id) or ArticleResult(article=it, failures=(lost,)))
         counts = store.write(r for r in results if not (r.article and r.article.id in known))
+        if counts.new:
+            from sitroom.link import link_articles  # new articles join stories as with `sitroom ingest`
+
+            link_articles(store, [r.article.id for r in results if r.article and r.article.id not in known])
+        app_state.cache.invalidate()  # after the commit: reads from now on see the new rows
     return {
         "articles": [_item(r, known) for r in results],
         "counts": {"new": counts.new, "known": len(known), "failed": counts.failed, "events": counts.events},

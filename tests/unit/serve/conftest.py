@@ -9,6 +9,7 @@ pytest.importorskip("fastapi", reason="the serve extra is not installed: pip ins
 from fastapi.testclient import TestClient  # noqa: E402
 from servekit import N_ARTICLES, WRITE, fake_processor, hostile_result  # noqa: E402
 
+from sitroom.link import link_articles  # noqa: E402
 from sitroom.serve import create_app  # noqa: E402
 from sitroom.store import open_store  # noqa: E402
 from sitroom.store.synthetic import results  # noqa: E402
@@ -20,6 +21,7 @@ def db_path(tmp_path_factory) -> str:
     with open_store(path) as store:
         store.write(results(N_ARTICLES))
         store.write([hostile_result()])
+        link_articles(store)  # stories and provenance, as `sitroom ingest` leaves them
     return path
 
 

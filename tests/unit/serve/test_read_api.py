@@ -159,18 +159,6 @@ def test_config(client):
     assert body["writes"] is False and body["private"] is False and "ASSAULT" in body["event_types"]
 
 
-@pytest.mark.parametrize(
-    "path", ["/api/stories", "/api/stories/abc", "/api/presence", "/api/presence.geojson"]
-)
-def test_stories_and_presence_answer_in_the_envelope(client, path):
-    r = client.get(path)
-    body = r.json()
-    if r.status_code == 501:  # until sitroom.query.stories / presence exist
-        assert body["ok"] is False and body["code"] == "E_NOT_IMPLEMENTED"
-    else:
-        assert r.status_code in (200, 404) and "ok" in body
-
-
 def test_unknown_route_and_method(client):
     r = client.get("/api/nothing-here")
     assert r.status_code == 404 and r.json()["code"] == "E_NOT_FOUND"

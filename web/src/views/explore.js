@@ -57,7 +57,12 @@ export function exploreView(el, params, config) {
     ),
   );
 
-  const map = createMap(mapBox, { tileUrl: config.tile_url, onPick: pick, onGroup: group });
+  const map = createMap(mapBox, {
+    tileUrl: config.tile_url,
+    onPick: pick,
+    onGroup: group,
+    onPresence: (p) => (location.hash = `#/presence?host=${encodeURIComponent(p.host || "")}`),
+  });
   const timeline = createTimeline(tlBox, {
     onBrush: (span) => go({ ...current, since: span?.[0], until: span?.[1] }),
   });
@@ -70,8 +75,9 @@ export function exploreView(el, params, config) {
   async function pick(p) {
     clear(detail).append(h("p", { class: "hint" }, "loading…"));
     try {
-      const { event } = await api(`events/${encodeURIComponent(p.id)}`);
-      clear(detail).append(h("div", { class: "picked", id: "picked" }, eventLine(event)));
+      const { event, story_id: story } = await api(`events/${encodeURIComponent(p.id)}`);
+      const toStory = story ? h("a", { href: `#/story/${encodeURIComponent(story)}`, class: "story" }, "open its story ›") : null;
+      clear(detail).append(h("div", { class: "picked", id: "picked" }, eventLine(event), " ", toStory));
     } catch (err) {
       clear(detail).append(notice(err, "Events"));
     }
@@ -114,6 +120,8 @@ export function exploreView(el, params, config) {
       const periods = dense ? (await api("stats", { ...undated, interval: "week" })).by_period : stats.by_period;
       timeline.setData(periods, dense ? "week" : "day", since && until ? [since, until] : null);
       map.setEvents(fc);
+      // Presence as of the end of the chosen period (all evidence when none is chosen); a map extra.
+      api("presence.geojson", { as_of: until }).then(map.setPresence, () => map.setPresence(null));
       if (!fitted && fc.features.length) {
         map.fit(fc);
         fitted = true;

@@ -1,28 +1,20 @@
-"""The two reads the query layer does not have yet: one event by id, and counts for the dashboard.
+"""Counts of matching events for dashboards: by type, by country and per day / week / month.
 
-Both reuse the query layer's WHERE clause, so filters mean the same as in `sitroom events`; they are
-plain functions of a store (no FastAPI) so they can move into `sitroom.query` unchanged.
+Uses the events query's WHERE clause, so filters mean the same as in `sitroom events`.
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from sitroom.errors import UsageError
-from sitroom.query import EventFilter
 from sitroom.query.events import where
+from sitroom.query.filters import EventFilter
 
 if TYPE_CHECKING:
     from sitroom.store import Store
 
 INTERVALS = ("day", "week", "month")
-
-
-def event(store: Store, event_id: str) -> dict[str, Any] | None:
-    """One stored event record by id, or None."""
-    row = store.cursor().execute("SELECT record FROM events WHERE id = ?", [event_id]).fetchone()
-    return json.loads(row[0]) if row else None
 
 
 def stats(store: Store, flt: EventFilter | None = None, *, interval: str = "week") -> dict[str, Any]:
