@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,8 @@ def number_of(tok: Token) -> Quantity | None:
         return None
     if scale > 1 and value < scale:
         value *= scale
+    if not math.isfinite(value):  # "999…9 soldiers" (hundreds of digits) is no count
+        return None
     lo, hi = min(p.i for p in parts), max(p.i for p in parts) + 1
     span = tok.doc[lo:hi]
     approx = any(p.lower_ in cue("approx_word") for p in parts)

@@ -389,7 +389,7 @@ def resolve_expression(text: str, published: date | None, *, future: bool = Fals
             if m:
                 try:
                     got = rule(m, published, future)
-                except (ValueError, KeyError):
+                except (ValueError, KeyError, OverflowError):  # OverflowError: past date.min / date.max
                     got = None
                 if got is None:
                     return None

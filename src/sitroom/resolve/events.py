@@ -24,10 +24,11 @@ if TYPE_CHECKING:
 METHOD = "sitroom.resolve.v1"
 
 
-def event_id(article_id: str, cand: Candidate) -> str:
-    """Stable across runs: article id + trigger offsets (+ source offsets, for reciprocal pairs)."""
+def event_id(article_id: str, cand: Candidate, suffix: str = "") -> str:
+    """Stable across runs: article id + trigger offsets (+ source offsets, for reciprocal pairs;
+    + a place's offset for the extra events of coordinated places)."""
     key = f"{article_id}:{cand.trigger.start}:{cand.trigger.end}:{cand.event_type}"
-    key += "".join(f":{s.start}-{s.end}" for s in cand.source)
+    key += "".join(f":{s.start}-{s.end}" for s in cand.source) + suffix
     return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
@@ -47,7 +48,7 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
     from sitroom.resolve.coding import code_event
     from sitroom.resolve.dates import event_date
     from sitroom.resolve.gazetteer import open_gazetteer
-    from sitroom.resolve.places import article_focus, event_location, find_places
+    from sitroom.resolve.places import article_focus, coordinated_locations, event_location, find_places
 
     gaz = open_gazetteer(load().cache_path())
     places = tuple(find_places(doc, article, gaz))
@@ -64,39 +65,44 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
         source = tuple(a for s in cand.source for a in resolve_actor(s, ctx))
         target = tuple(a for s in cand.target for a in resolve_actor(s, ctx))
         coding = code_event(cand, source=source, target=target)
-        location = event_location(cand, ctx) or _fallback_location(ctx, gaz)
-        events.append(
-            Event(
-                id=event_id(article.id, cand),
-                article_id=article.id,
-                event_type=coding.event_type,
-                cameo=coding.cameo,
-                cameo_root=coding.cameo_root,
-                quad_class=coding.quad_class,
-                goldstein=coding.goldstein,
-                mode=coding.mode,
-                context=coding.context,
-                acled_event_type=coding.acled_event_type,
-                acled_sub_event_type=coding.acled_sub_event_type,
-                source=source,
-                target=target,
-                location=location,
-                date=event_date(cand, ctx),
-                modality=cand.modality,
-                attribution=cand.attribution,
-                quantities=cand.quantities,
-                evidence=Evidence(
-                    sentence=cand.sentence.text,
-                    start=cand.sentence.start,
-                    end=cand.sentence.end,
-                    trigger=cand.trigger.text,
-                    trigger_start=cand.trigger.start,
-                    trigger_end=cand.trigger.end,
-                ),
-                confidence=cand.confidence,
-                method=f"{cand.method}+{METHOD}",
+        location = event_location(cand, ctx)
+        others = coordinated_locations(cand, ctx, location) if location else []
+        date = event_date(cand, ctx)
+        for i, loc in enumerate([location or _fallback_location(ctx, gaz), *others]):
+            # one event per place; the copies' ids add the place's offsets
+            suffix = f":{loc.start}" if i and loc is not None else ""
+            events.append(
+                Event(
+                    id=event_id(article.id, cand, suffix),
+                    article_id=article.id,
+                    event_type=coding.event_type,
+                    cameo=coding.cameo,
+                    cameo_root=coding.cameo_root,
+                    quad_class=coding.quad_class,
+                    goldstein=coding.goldstein,
+                    mode=coding.mode,
+                    context=coding.context,
+                    acled_event_type=coding.acled_event_type,
+                    acled_sub_event_type=coding.acled_sub_event_type,
+                    source=source,
+                    target=target,
+                    location=loc,
+                    date=date,
+                    modality=cand.modality,
+                    attribution=cand.attribution,
+                    quantities=cand.quantities,
+                    evidence=Evidence(
+                        sentence=cand.sentence.text,
+                        start=cand.sentence.start,
+                        end=cand.sentence.end,
+                        trigger=cand.trigger.text,
+                        trigger_start=cand.trigger.start,
+                        trigger_end=cand.trigger.end,
+                    ),
+                    confidence=cand.confidence,
+                    method=f"{cand.method}+{METHOD}",
+                )
             )
-        )
     return ArticleResult(article=article, events=tuple(events), places=places, actors=actors)
 
 

@@ -740,6 +740,31 @@ def event_location(candidate: Candidate, ctx: ArticleContext) -> PlaceRef | None
     return _sentence_place(candidate, ctx, in_sent, actors, trig)
 
 
+def coordinated_locations(candidate: Candidate, ctx: ArticleContext, first: PlaceRef) -> list[PlaceRef]:
+    """Other places the event happened in, named beside the first one in their own attached phrases
+    ("withdrawal ... from Mali and Burkina Faso"): same precision, each its own phrase. ACLED codes
+    one event per location; presence needs each host."""
+    if len(candidate.places) < 2 or first.gazetteer_id is None or first.start is None:
+        return []
+    own = [ph for ph in candidate.places if ph.start <= first.start and first.end <= ph.end]
+    out: dict[str, PlaceRef] = {}
+    for ph in candidate.places:
+        if ph in own:
+            continue
+        for p in ctx.places:
+            if (
+                p.start is not None
+                and ph.start <= p.start
+                and p.end <= ph.end
+                and p.precision == first.precision
+                and p.gazetteer_id not in (None, first.gazetteer_id)
+                and not _adjectival(ctx.doc, p)
+            ):
+                out.setdefault(p.gazetteer_id, replace(p, method=f"{p.method}|event:coordinated"))
+                break
+    return list(out.values())
+
+
 def _sentence_place(
     candidate: Candidate, ctx: ArticleContext, in_sent: list[PlaceRef], actors: tuple[Span, ...], trig
 ) -> PlaceRef | None:
@@ -844,6 +869,7 @@ __all__ = [
     "METHOD",
     "PRECISION",
     "article_focus",
+    "coordinated_locations",
     "event_location",
     "find_places",
     "place_phrases",
