@@ -628,10 +628,25 @@ def _head_end(p: _Parse, lo: int, hi: int) -> int:
     inside |= {k for h in p.sectors for k in range(h.i + 1, h.j)}
     started = False
     for k in range(lo, hi):
-        if started and k not in inside and p.toks[k].norm in _BREAK:
+        norm = p.toks[k].norm
+        if started and k not in inside and (norm in _BREAK or _participle_clause(p, k, hi)):
             return k
         started = True
     return hi
+
+
+def _participle_clause(p: _Parse, k: int, hi: int) -> bool:
+    """ "soldiers stationed in Niger", "troops fighting near Gao": a participle followed by a
+    preposition starts a modifier; the place in it is where they are, not whose they are."""
+    norm = p.toks[k].norm
+    return (
+        k + 1 < hi
+        and norm.isalpha()
+        and norm.islower()
+        and len(norm) > 4
+        and norm.endswith(("ed", "ing"))
+        and p.toks[k + 1].norm in _BREAK
+    )
 
 
 def _sector(p: _Parse, lo: int, hi: int) -> tuple[str | None, _SHit | None]:
@@ -713,6 +728,9 @@ _DIRECTION = frozenset(
         "northeastern", "northwestern", "southeastern", "southwestern", "the",
     ]
 )  # fmt: skip
+
+
+_STATE_SECTORS = frozenset({"MIL", "GOV", "COP", "JUD", "LEG"})
 
 
 def _residence(p: _Parse, h: _Hit, hi: int, ctx: ArticleContext | None) -> str | None:
@@ -855,7 +873,11 @@ def _resolve_range(
             k -= 1
         h = in_head[k]
         country = h.entry.country or next((x.entry.country for x in in_head if x.entry.country), None)
-        if h.entry.role == "demonym":
+        # people and non-state groups named by a demonym are coded where they live ("Albanians in
+        # Serbia", "Albanian guerrillas operating in Kosovo"); a state's forces keep their nationality
+        # ("French soldiers stationed in Niger", "Serbian police in Kosovo")
+        ethnic = h.i > 0 and p.toks[h.i - 1].norm == "ethnic"
+        if h.entry.role == "demonym" and (h.j == head_hi or ethnic or sector not in _STATE_SECTORS):
             country = _residence(p, h, hi, ctx) or country
         if h.entry.role in ("org", "seat", "person"):
             entry = h.entry

@@ -250,6 +250,9 @@ def test_people_rows():
         ("Albanian guerrillas operating in Kosovo", "XKX"),
         ("Albanian diplomats", "ALB"),  # no residence named: nationality
         ("Nigerians from Ghana", "NGA"),  # "from" is origin, not residence
+        ("The last French soldiers stationed in Niger", "FRA"),  # a state's forces keep their nationality
+        ("Serbian police in Kosovo", "SRB"),
+        ("Russian instructors arriving in Niamey", "RUS"),
     ],
 )
 def test_ethnic_groups_coded_where_they_live(phrase, country):
