@@ -877,7 +877,8 @@ def _resolve_range(
         # Serbia", "Albanian guerrillas operating in Kosovo"); a state's forces keep their nationality
         # ("French soldiers stationed in Niger", "Serbian police in Kosovo")
         ethnic = h.i > 0 and p.toks[h.i - 1].norm == "ethnic"
-        if h.entry.role == "demonym" and (h.j == head_hi or ethnic or sector not in _STATE_SECTORS):
+        nonstate = sector is not None and sector not in _STATE_SECTORS
+        if h.entry.role == "demonym" and (h.j == head_hi or ethnic or nonstate):
             country = _residence(p, h, hi, ctx) or country
         if h.entry.role in ("org", "seat", "person"):
             entry = h.entry
