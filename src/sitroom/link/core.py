@@ -114,25 +114,39 @@ def _articles(store: Store, ids: Sequence[str]) -> list[_Art]:
 def _mentions(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Per article: gazetteer ids and countries of its places, actor keys, events (for signatures)."""
     out: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"places": set(), "countries": set(), "actors": set(), "types": set(), "sigs": set()}
+        lambda: {
+            "places": set(),
+            "countries": set(),
+            "actors": set(),
+            "types": set(),
+            "sigs": set(),
+            "people": set(),
+            "others": set(),
+        }
     )
     p = [_ids_param(ids)]
     con = store.con
-    for aid, gid, country in con.execute(
-        "SELECT article_id, gazetteer_id, country FROM places "
+    for aid, gid, country, text in con.execute(
+        "SELECT article_id, gazetteer_id, country, text FROM places "
         "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
         p,
     ).fetchall():
         if gid:
             out[aid]["places"].add(gid)
+        if text:
+            out[aid]["others"].add(text)
         if country:
             out[aid]["countries"].add(country)
-    for aid, key in con.execute(
-        "SELECT article_id, coalesce(actor_id, name) FROM actors "
+    for aid, key, kind, name, text in con.execute(
+        "SELECT article_id, coalesce(actor_id, name), kind, name, text FROM actors "
         "WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND coalesce(actor_id, name) IS NOT NULL",
         p,
     ).fetchall():
         out[aid]["actors"].add(key)
+        if kind == "person" and name:
+            out[aid]["people"].add(name)
+        elif kind != "person" and text:
+            out[aid]["others"].add(text)
     for aid, etype, gid, country, value, prec, basis, negated in con.execute(
         "SELECT article_id, event_type, location_gazetteer_id, location_country, date_value, date_precision, "
         "date_basis, negated FROM events WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
@@ -162,6 +176,8 @@ def _features(arts: Sequence[_Art], mentions: dict[str, dict[str, Any]] | None =
             places=tuple(sorted(m["places"])) if m else (),
             actors=tuple(sorted(m["actors"])) if m else (),
             event_types=tuple(sorted(m["types"])) if m else (),
+            people=tuple(sorted(m["people"])) if m else (),
+            non_people=tuple(sorted(m["others"])) if m else (),
         )
     return out
 
@@ -329,10 +345,13 @@ def _candidate_stories(
         story_keys[sid][k] += 1
     out = []
     for sid, centroid, n, dmin, dmax, sigs in rows:
+        terms = json.loads(centroid or "{}")
+        pre = st.PERSON_PREFIX
         out.append(
             st.StoryState(
                 id=sid,
-                centroid=json.loads(centroid or "{}"),
+                centroid={t: w for t, w in terms.items() if not t.startswith(pre)},
+                persons={t[len(pre) :]: w for t, w in terms.items() if t.startswith(pre)},
                 n=int(n or 0),
                 day_min=dmin,
                 day_max=dmax,
@@ -418,6 +437,7 @@ def _write_stories(
                 "events": json.dumps(canonical_events(events, {a.id for a in mem}), ensure_ascii=False),
                 "centroid": json.dumps(
                     dict(sorted(s.centroid.items(), key=lambda kv: -kv[1])[: st.CENTROID_TERMS])
+                    | {st.PERSON_PREFIX + k: round(w, 4) for k, w in _top(s.persons, st.PERSONS_KEPT)}
                 ),
                 "signatures": json.dumps(sorted([t, p, d.isoformat()] for t, p, d in s.signatures)),
                 "method": st.METHOD,
@@ -481,6 +501,10 @@ def _insert(con, table: str, rows: list[dict[str, Any]], schema: pa.Schema, *, r
         con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {name}")
     finally:
         con.unregister(name)
+
+
+def _top(d: dict[str, float], n: int) -> list[tuple[str, float]]:
+    return sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
 def _title(origin: _Art, ordered: list[_Art]) -> str | None:

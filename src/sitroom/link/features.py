@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 
@@ -20,6 +20,11 @@ _SENT = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n+")
 _QUOTE = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")
 NAME_BOOST = 4.0  # names tell events apart better than common words
 SHINGLE = 4  # words per shingle: short enough that a light edit keeps most shingles
+LEAD_SENTENCES = 4  # the title and lead: who a report is about is named here
+LEAD_WEIGHT = 3.0  # a mention in the lead counts this many times one further down
+MIN_PROMINENCE = 5.0  # a principal person is named in the lead and again, or often further down
+DOMINANCE = 2.0  # ... and outweighs the next person this many times
+_CAP = re.compile(r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,6 +38,7 @@ class Features:
     credits: frozenset[str]  # agencies credited in the text ("told Reuters" → "Reuters")
     sentences: tuple[frozenset[str], ...]  # content words of each sentence, in order
     shingles: frozenset[str]  # word SHINGLE-grams of the whole text (lower case)
+    persons: dict[str, float] = field(default_factory=dict)  # surname → share of prominence (sums to 1)
 
 
 @functools.cache
@@ -100,6 +106,55 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENT.split(text) if s and s.strip()]
 
 
+def persons_in(text: str, known: tuple[str, ...] = (), others: tuple[str, ...] = ()) -> dict[str, float]:
+    """Who the report is about: surname → share of prominence. A person is a name that is written out
+    in full once ("Vincent Jackson") and then by its last word alone ("Jackson"), the way news
+    refers to people; `known` adds person names the extractor found, `others` are names of places,
+    states and groups it found (their words are no surnames: "Indian Navy", "Navy"). Lead mentions
+    weigh more, so a report's subject outweighs people it recalls in the background. Empty when
+    nobody clearly leads the report."""
+    stop = stopwords()
+    sents = sentences(text)
+    runs: list[tuple[int, list[str]]] = []  # (sentence index, capitalised words written in a row)
+    for si, sent in enumerate(sents):
+        run: list[str] = []
+        end = -1
+        for m in _CAP.finditer(sent):
+            w = m.group()
+            if w.lower() in stop:
+                if run:
+                    runs.append((si, run))
+                run, end = [], -1
+                continue
+            if run and sent[end : m.start()].isspace() and len(sent[end : m.start()]) == 1:
+                run.append(w)
+            else:
+                if run:
+                    runs.append((si, run))
+                run = [w]
+            end = m.end()
+        if run:
+            runs.append((si, run))
+    full = {r[-1].lower() for _, r in runs if 2 <= len(r) <= 3}
+    alone = {r[0].lower() for _, r in runs if len(r) == 1}
+    # A head word also written in lower case ("Navy", "Union", a title-case headline) is no name.
+    # Lines that hold a web address (its slug is lower case) do not count.
+    prose = "\n".join(ln for ln in text.splitlines() if "http" not in ln and "www" not in ln)
+    lower = {w for w in _WORD.findall(prose) if w.islower()}
+    not_people = lower | {w.lower() for o in others for w in _WORD.findall(o)}
+    people = ((full & alone) - not_people) | {k.split()[-1].lower() for k in known if len(k.split()) >= 2}
+    weight: dict[str, float] = {}
+    for si, r in runs:
+        last = r[-1].lower()
+        if last in people and len(r) <= 3:
+            weight[last] = weight.get(last, 0.0) + (LEAD_WEIGHT if si < LEAD_SENTENCES else 1.0)
+    ranked = sorted(weight.values(), reverse=True) + [0.0]
+    if ranked[0] < MIN_PROMINENCE or ranked[0] < DOMINANCE * ranked[1]:
+        return {}  # nobody clearly leads the report: no opinion on who it is about
+    total = sum(weight.values())
+    return {k: v / total for k, v in weight.items()}
+
+
 def features(
     article_id: str,
     text: str,
@@ -108,9 +163,13 @@ def features(
     places: tuple[str, ...] = (),
     actors: tuple[str, ...] = (),
     event_types: tuple[str, ...] = (),
+    people: tuple[str, ...] = (),
+    non_people: tuple[str, ...] = (),
 ) -> Features:
     """Features of one article. `places` are gazetteer ids, `actors` actor names or ids, `event_types`
-    PLOVER types of its events: the stored mentions join the text terms with a prefix."""
+    PLOVER types of its events: the stored mentions join the text terms with a prefix. `people` are
+    person names the extractor found, `non_people` its place and group names (they help tell who the
+    report is about)."""
     stop = stopwords()
     tf: dict[str, int] = {}
     names: dict[str, int] = {}
@@ -164,6 +223,7 @@ def features(
         credits=credits_in(text),
         sentences=tuple(sent_sets),
         shingles=shingles,
+        persons=persons_in(text, people, non_people),
     )
 
 

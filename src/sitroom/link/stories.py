@@ -5,7 +5,9 @@ start a new one. Single pass over the articles in publication order against stor
 Similarity is the cosine of TF-IDF vectors over what the article reports: content words, names
 (boosted), numbers, gazetteer places, actors and event types. Only stories that share a blocking key
 (a place or a telling name/term) and lie in the date window are scored. Two reports that date the
-same kind of event at the same place on different days are kept apart.
+same kind of event at the same place on different days are kept apart, and so are two reports of the
+same kind of event about different principal people (two players arrested, each report naming the
+other only in passing).
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ CENTROID_TERMS = 300
 SAME_EVENT_BONUS = 0.1  # both report the same event type at the same place on the same day
 OTHER_DAY_PENALTY = 0.25  # same event type and place, dates more than SIG_DAYS apart, none shared
 SIG_DAYS = 2
+PERSON_PENALTY = 0.3  # each side is mainly about a person the other barely names
+PERSON_MIN_N = 2  # articles each side needs before its principal person counts
+PRINCIPAL = 0.4  # share of a cluster's person prominence that makes a person its principal
+BACKGROUND = 0.5  # ... who stays background on the other side below this part of that share
+PERSON_PREFIX = "pp:"  # person shares ride in the stored centroid under this prefix
+PERSONS_KEPT = 20  # people stored per story: enough to tell its principal from background names
 
 # An event signature: (event type, place key, day) of an event whose day the text states.
 Signature = tuple[str, str, date]
@@ -46,11 +54,21 @@ class StoryState:
     day_max: date | None = None
     keys: Counter[str] = field(default_factory=Counter)
     signatures: set[Signature] = field(default_factory=set)
+    persons: dict[str, float] = field(default_factory=dict)  # sum of members' person shares
 
     def norm(self) -> float:
         return math.sqrt(sum(v * v for v in self.centroid.values())) or 1.0
 
-    def add(self, vec: dict[str, float], keys: Iterable[str], day: date | None, sigs: set[Signature]) -> None:
+    def add(
+        self,
+        vec: dict[str, float],
+        keys: Iterable[str],
+        day: date | None,
+        sigs: set[Signature],
+        persons: dict[str, float] | None = None,
+    ) -> None:
+        for k, w in (persons or {}).items():
+            self.persons[k] = self.persons.get(k, 0.0) + w
         for t, w in vec.items():
             self.centroid[t] = self.centroid.get(t, 0.0) + w
         if len(self.centroid) > CENTROID_TERMS * 2:  # trim the tail now and then, not every time
@@ -100,6 +118,24 @@ def signature_adjustment(mine: set[Signature], theirs: set[Signature]) -> float:
     return 0.0
 
 
+def _principal(p: dict[str, float]) -> tuple[str, float] | None:
+    total = sum(p.values())
+    if not total:
+        return None
+    name = min(p, key=lambda k: (-p[k], k))
+    return name, p[name] / total
+
+
+def person_clash(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Both sides are mainly about a person (surname) whom the other names at most in passing: two
+    reports of one kind of event about different people (two arrests, two resignations)."""
+    pa, pb = _principal(a), _principal(b)
+    if pa is None or pb is None or pa[0] == pb[0] or pa[1] < PRINCIPAL or pb[1] < PRINCIPAL:
+        return False
+    ta, tb = sum(a.values()), sum(b.values())
+    return b.get(pa[0], 0.0) / tb < BACKGROUND * pa[1] and a.get(pb[0], 0.0) / ta < BACKGROUND * pb[1]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Item:
     """One new article to place. `follow` is the article it copies (stored or in this batch)."""
@@ -118,6 +154,7 @@ class _Cluster:
     day_min: date | None
     day_max: date | None
     sigs: set[Signature]
+    persons: dict[str, float]
     stored: bool  # an existing story: two of these never merge
     members: list[str]
     neighbours: set[str]
@@ -160,6 +197,7 @@ class Clusterer:
                 day_min=s.day_min,
                 day_max=s.day_max,
                 sigs=set(s.signatures),
+                persons=dict(s.persons),
                 stored=True,
                 members=[],
                 neighbours=set(),
@@ -180,6 +218,7 @@ class Clusterer:
                 day_min=d,
                 day_max=d,
                 sigs=set(it.sigs),
+                persons=dict(it.features.persons),
                 stored=False,
                 members=[aid],
                 neighbours=set(),
@@ -203,6 +242,8 @@ class Clusterer:
             keep.n += gone.n
             keep.members += gone.members
             keep.sigs |= gone.sigs
+            for k, w in gone.persons.items():
+                keep.persons[k] = keep.persons.get(k, 0.0) + w
             keep.neighbours |= gone.neighbours
             keep.neighbours.discard(keep.id)
             keep.neighbours.discard(gone.id)
@@ -235,7 +276,11 @@ class Clusterer:
         def score(a: _Cluster, b: _Cluster) -> float:
             if (a.stored and b.stored) or not _days_fit(a, b):
                 return -1.0
-            return _avg_link(a, b) + signature_adjustment(a.sigs, b.sigs)
+            # Only clusters of several reports speak for who a story is about: one article's pick of
+            # a principal person is too noisy to split on.
+            both = a.n >= PERSON_MIN_N and b.n >= PERSON_MIN_N
+            clash = PERSON_PENALTY if both and person_clash(a.persons, b.persons) else 0.0
+            return _avg_link(a, b) + signature_adjustment(a.sigs, b.sigs) - clash
 
         for cid in sorted(clusters):
             c = clusters[cid]
@@ -307,7 +352,8 @@ class Clusterer:
                 sid = new_id(founder)
                 state = StoryState(id=sid)
             for m in sorted(c.members):
-                state.add(vecs[m], keys[m], items[m].features.day, set(items[m].sigs))
+                f = items[m].features
+                state.add(vecs[m], keys[m], f.day, set(items[m].sigs), f.persons)
                 out[m] = (sid, link_score.get(m))
             self._touched[sid] = state
         return out

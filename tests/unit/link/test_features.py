@@ -104,3 +104,45 @@ def test_provenance_copy_rewrite_independent():
         "r": (Relation.REWRITE, "o", True),
         "i": (Relation.INDEPENDENT, None, False),
     }
+
+
+_JACKSON = (
+    "Chargers receiver arrested\nWide receiver Vincent Jackson was arrested on Tuesday. Jackson failed a "
+    "sobriety test, police said. Coach Norv Turner said Jackson will play."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "others", "principal"),
+    [
+        (_JACKSON, (), "jackson"),
+        # Named in full, then by surname alone, but written in lower case too: no person.
+        ("The Indian Navy said. Navy ships sailed. The navy fired.", (), None),
+        # An extracted group name is no surname.
+        ("The Indian Navy said. Navy ships sailed. Navy guns fired. Navy men.", ("Indian Navy",), None),
+        # Two people equally prominent: no opinion.
+        ("Ann Lee met Bob Kay. Lee spoke. Kay spoke.", (), None),
+    ],
+)
+def test_persons_in(text, others, principal):
+    from sitroom.link.features import persons_in
+
+    got = persons_in(text, others=others)
+    assert (max(got, key=got.get) if got else None) == principal
+    if got:
+        assert abs(sum(got.values()) - 1.0) < 1e-9
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "clash"),
+    [
+        ({"jackson": 1.6, "chargers": 0.4}, {"williams": 1.4, "jackson": 0.3, "chargers": 0.3}, True),
+        ({"jackson": 1.6}, {"jackson": 1.2, "williams": 0.8}, False),  # same principal
+        ({"jackson": 1.0, "williams": 1.0}, {"williams": 2.0}, False),  # williams is no background in a
+        ({}, {"williams": 2.0}, False),
+    ],
+)
+def test_person_clash(a, b, clash):
+    from sitroom.link.stories import person_clash
+
+    assert person_clash(a, b) is clash
