@@ -475,6 +475,12 @@ def _candidate(hit: _Hit, trig: frozenset[int], sent: SpacySpan) -> list[Candida
     for o in hit.consumed:  # "imposed sanctions on Belarus": the target hangs on the pattern's object
         tgt.extend(_prep_objects(tok.doc[o], TARGET_PREPS.get(et, set())))
     tgt = [t for t in tgt if t.i != tok.i and t.i not in {s.i for s in src} and not _pattern_word(t, hit)]
+    tgt = [t for t in tgt if not _is_time(t)]  # "threatened on Tuesday": a date is no target
+    tgt = [a for t in tgt for a in _behind(t)]
+    if not tgt:
+        src_i = {s.i for s in src}
+        indirect = _indirect_targets(tok, et, tuple(extra) if row.pos == "NOUN" else ())
+        tgt = [t for t in indirect if t.i != tok.i and t.i not in src_i and not _is_time(t)]
     if et in ("RETREAT", "MOBILIZE"):
         tgt = [t for t in tgt if t.lemma_ not in cue("personnel_noun")]
     trig_span = Span(start=tok.idx, end=tok.idx + len(tok.text), text=tok.text)
@@ -523,6 +529,97 @@ def _candidate(hit: _Hit, trig: frozenset[int], sent: SpacySpan) -> list[Candida
             for s in src_spans
         ]
     return [Candidate(source=src_spans, target=tgt_spans, **base)]
+
+
+# prepositions that name whom an embedded act is aimed at ("offered to hand over to Britain")
+_RECIPIENT_PREPS = frozenset({"to", "against", "on", "upon", "with", "for", "into"})
+# who authored a proposal noun: "an offer from Kabul", "calls by Belarus's rulers"
+_AUTHOR_PREPS = frozenset({"from", "by"})
+
+
+def _actorish(t: Token) -> bool:
+    """A token that can stand for an actor: a name, a nationality, or a pronoun the text resolves."""
+    if _named([t]) or t.ent_type_ in ("PERSON", "NORP") or t.lemma_ in cue("group_noun"):
+        return True
+    return t.pos_ == "NOUN" and _named(_prep_objects(t, {"of"}))  # "the president of Armenia"
+
+
+_BEHIND_PREPS = frozenset({"by", "from", "with", "against"})
+
+
+def _behind(t: Token) -> list[Token]:
+    """The actor behind an object that names an act or a thing rather than an actor: "demands from
+    Shona rebels", "an admission by Moscow", "a truce with Moslem forces", "Serbia's suppression".
+    The object itself when it names an actor or no actor hangs on it."""
+    if t.pos_ != "NOUN" or _actorish(t):
+        return [t]
+    poss = [c for c in t.children if c.dep_ == "poss" and _actorish(c)]
+    if poss:
+        return conjuncts(poss[0])
+    behind = [p for p in _prep_objects(t, _BEHIND_PREPS) if _actorish(p)]
+    return behind or [t]
+
+
+def _indirect_targets(tok: Token, et: str, extra: tuple[Token, ...] = ()) -> list[Token]:
+    """Whom an event is aimed at when no argument of its trigger says so (the trigger's own objects come
+    first): the subject of a demanded clause ("demanded that Hamas renounce"); the author of a proposal
+    that is accepted or turned down ("rejected a U.S. offer", "an offer from Afghanistan"); the owner of
+    a condemned act ("denounced Serbia's suppression"); a named recipient or object of the act that the
+    trigger embeds ("offered to hand over to Britain", "refused to meet Jordan's king", "threatened to
+    impose restrictions against German goods", "called for sanctions against Nigeria"); for a noun
+    trigger, the recipient its light verb names ("gave the Ivory Coast aid", "provide aid to refugees")."""
+    out: list[Token] = []
+    preps = _RECIPIENT_PREPS
+    for g in extra:  # the light verb of a noun trigger
+        for c in g.children:
+            if c.dep_ in ("dative", "iobj"):
+                out.extend(conjuncts(c))
+        out.extend(_prep_objects(g, TARGET_PREPS.get(et, set())))
+    out = [t for t in out if _actorish(t) and not _is_time(t)]
+    if out:
+        return out
+    # demanded clause: its subject is asked to act
+    if et == "REQUEST":
+        for c in tok.children:
+            if c.dep_ == "ccomp":
+                subj = [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
+                if subj and _actorish(subj[0]):
+                    return conjuncts(subj[0])
+    # objects of the trigger and of up to two embedded infinitives ("refused to allow X", "agreed to lift")
+    verbs, frontier = [tok], [tok]
+    for _ in range(2):
+        frontier = [
+            c for v in frontier for c in v.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")
+        ]
+        verbs.extend(frontier)
+    nouns: list[Token] = []
+    for v in verbs:
+        for c in v.children:
+            if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and v.i == tok.i):
+                objs = [c] if c.dep_ != "prep" else [p for p in c.children if p.dep_ == "pobj"]
+                for o in objs:
+                    if v.i != tok.i and c.dep_ in ("dobj", "dative") and _actorish(o):
+                        out.extend(conjuncts(o))
+                    else:
+                        nouns.append(o)
+            elif c.dep_ == "prep" and c.lower_ in preps and v.i != tok.i:
+                out.extend(p for p in _prep_objects(v, {c.lower_}) if _actorish(p))
+    if out:
+        return out
+    for n in nouns:
+        if n.pos_ not in ("NOUN",):
+            continue
+        if n.lemma_ in cue("proposal_noun"):
+            authors = [
+                m for m in n.children if m.dep_ in ("compound", "amod", "nmod", "poss") and _actorish(m)
+            ] or [p for p in _prep_objects(n, _AUTHOR_PREPS) if _actorish(p)]
+            if authors:
+                return authors
+        poss = [m for m in n.children if m.dep_ == "poss" and _actorish(m)]
+        if poss and n.lemma_ not in cue("proposal_noun"):
+            return conjuncts(poss[0])
+        out.extend(p for p in _prep_objects(n, preps) if _actorish(p))
+    return out
 
 
 _GATHERING = frozenset({"PROTEST", "CONSULT", "COOPERATE"})

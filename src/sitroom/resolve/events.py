@@ -6,6 +6,7 @@ import hashlib
 from datetime import date
 from typing import TYPE_CHECKING
 
+from sitroom.ontology import STATEMENT
 from sitroom.records import (
     ActorRef,
     Article,
@@ -71,6 +72,11 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
         for i, loc in enumerate([location or _fallback_location(ctx, gaz), *others]):
             # one event per place; the copies' ids add the place's offsets
             suffix = f":{loc.start}" if i and loc is not None else ""
+            tgt, how = target, ""
+            if not target and location is not None:
+                place_actor = place_target(cand.event_type, loc)
+                if place_actor is not None:
+                    tgt, how = (place_actor,), f"+{PLACE_TARGET}"
             events.append(
                 Event(
                     id=event_id(article.id, cand, suffix),
@@ -85,7 +91,7 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
                     acled_event_type=coding.acled_event_type,
                     acled_sub_event_type=coding.acled_sub_event_type,
                     source=source,
-                    target=target,
+                    target=tgt,
                     location=loc,
                     date=date,
                     modality=cand.modality,
@@ -100,10 +106,36 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
                         trigger_end=cand.trigger.end,
                     ),
                     confidence=cand.confidence,
-                    method=f"{cand.method}+{METHOD}",
+                    method=f"{cand.method}+{METHOD}{how}",
                 )
             )
     return ArticleResult(article=article, events=tuple(events), places=places, actors=actors)
+
+
+PLACE_TARGET = "sitroom.resolve.place_target.v1"
+# Acts on a place hit the people there; other acts aimed at a place address its state.
+_ON_PEOPLE = frozenset({"ASSAULT", "COERCE"})
+
+
+def place_target(event_type: str, loc: PlaceRef) -> ActorRef | None:
+    """The target an event with no named target is taken to have: the state of the place it happens in
+    or is aimed at ("visited Russia", "troops to Mali", "a curfew in Cizre"), as event coders code it.
+
+    None for statements (a place where something is said is not whom it is said to) and for places
+    without a country. Not used for coding (the event's type is settled before)."""
+    if event_type == STATEMENT or not loc.country:
+        return None
+    people = event_type in _ON_PEOPLE
+    return ActorRef(
+        text=loc.text,
+        name=loc.name,
+        country=loc.country,
+        sector="CVL" if people else None,
+        kind="nonstate" if people else "state",  # the actor lexicon's kinds: civilians are not the state
+        id=None if people else loc.country,
+        start=loc.start,
+        end=loc.end,
+    )
 
 
 def _fallback_location(ctx: ArticleContext, gaz) -> PlaceRef | None:

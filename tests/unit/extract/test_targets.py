@@ -1,0 +1,64 @@
+"""Targets that no argument of the trigger names: embedded acts, demanded clauses, proposals, owners of
+acts, a light verb's recipient; and dates are never targets. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitroom.extract import extract
+from sitroom.extract.lexicon import cue
+
+pytestmark = pytest.mark.slow
+
+# sentence, trigger word, target phrase must contain ("" = no target at all)
+CASES = [
+    # a named recipient of the act the trigger embeds
+    ("Ghana offered to hand over the suspects to Togo.", "offered", "Togo"),
+    ("Kenya has promised to continue military aid to Somalia.", "promised", "Somalia"),
+    ("Peru refused to meet the president of Bolivia in Lima.", "refused", "president of Bolivia"),
+    ("Chile threatened to impose tariffs against Argentine wine.", "threatened", "Argentine"),
+    ("The bishop called for sanctions against Zimbabwe.", "called", "Zimbabwe"),
+    ("Sweden agreed to lift its ban on Norwegian fish imports.", "agreed", "Norwegian"),
+    # the subject of a demanded clause
+    ("The opposition demanded that President Kagame release the journalists.", "demanded", "Kagame"),
+    # the author of a proposal that is turned down
+    ("Egypt rejected a Turkish offer to mediate.", "rejected", "Turkish"),
+    ("Nepal rejected an offer from India for border talks.", "rejected", "India"),
+    # the owner of a condemned act; the actor behind an act noun
+    ("Poland condemned Belarus's treatment of the migrants.", "condemned", "Belarus"),
+    ("The Senate demanded an apology from the Colombian government.", "demanded", "Colombian government"),
+    ("The union accepted demands from Greek farmers.", "accepted", "Greek farmers"),
+    # a light verb's recipient for a noun trigger
+    ("The World Bank gave Malawi 20 million dollars of aid.", "aid", "Malawi"),
+    # a date in a target preposition is no target, and nothing stands in for it
+    ("Iran on Tuesday threatened to retaliate.", "threatened", ""),
+]
+
+
+def _find(cands, trigger):
+    got = [c for c in cands if trigger in c.trigger.text.split()]
+    assert got, f"no candidate on {trigger!r}: {[(c.event_type, c.trigger.text) for c in cands]}"
+    return got[0]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0][:40] for c in CASES])
+def test_indirect_target(case, nlp):
+    text, trig, tgt = case
+    c = _find(extract(nlp(text)), trig)
+    targets = [s.text for s in c.target]
+    if tgt:
+        assert any(tgt in t for t in targets), targets
+    else:
+        assert targets == []
+
+
+def test_own_object_wins(nlp):
+    """An object the trigger names itself keeps precedence over anything embedded."""
+    c = _find(extract(nlp("Serbia accused Croatia of planning to attack Bosnia.")), "accused")
+    assert [s.text for s in c.target] == ["Croatia"]
+
+
+def test_cue_rows():
+    assert {"offer", "request", "ultimatum", "demand"} <= cue("proposal_noun")
+    assert {"refugee", "civilian"} <= cue("group_noun")
+    assert all(w == w.lower() and " " not in w for w in cue("proposal_noun") | cue("group_noun"))
