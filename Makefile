@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e ".[model,test,serve]"
+	$(BIN)/pip install -q -e ".[model,test,serve,dask]"
 	@touch $(STAMP)
 
 demo: $(STAMP) web

@@ -1,0 +1,194 @@
+"""Where partitions run: this process, a local process pool, or a Dask cluster. Each engine yields
+(partition id, marker dict or exception) as partitions finish, in any order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from sitroom.batch.manifest import Partition
+from sitroom.batch.work import process_partition, warm
+from sitroom.config import Settings
+from sitroom.errors import EnvironmentProblem
+
+DASK_HINT = 'pip install "sitroom[dask]"  (or: pip install "dask[distributed]>=2024.1")'
+Outcome = tuple[str, dict[str, Any] | BaseException]
+
+
+class DaskMissing(EnvironmentProblem):
+    code = "E_DASK"
+
+
+def run_inline(todo: Sequence[Partition], out: Path, settings: Settings, **kw: Any) -> Iterator[Outcome]:
+    """One worker: this process (the model loads once, here)."""
+    for p in todo:
+        try:
+            yield p.id, process_partition(p, out, settings, **kw)
+        except Exception as e:  # noqa: BLE001 - reported as the partition's failure
+            yield p.id, e
+
+
+def _init(settings: Settings) -> None:
+    # Workers ignore Ctrl-C: the driver decides, and a half-written shard has no marker anyway.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm(settings)
+
+
+def run_pool(
+    todo: Sequence[Partition],
+    out: Path,
+    settings: Settings,
+    *,
+    workers: int,
+    attempts: int = 3,
+    **kw: Any,
+) -> Iterator[Outcome]:
+    """Processes on this machine, the model loaded once per process by the pool's initializer.
+
+    A worker that dies (killed, out of memory) breaks the pool: a new pool takes the partitions
+    left, and a partition that was running when a worker died `attempts` times is reported failed."""
+    import multiprocessing as mp
+
+    left = list(todo)
+    tries: dict[str, int] = {}
+    ctx = mp.get_context("spawn")  # no fork of a parent that may hold DuckDB or spaCy state
+    pools = 0
+    while left:
+        pools += 1
+        if pools > attempts * (len(todo) + 1):  # pools that break with no partition to blame
+            for p in list(left):
+                left.remove(p)
+                yield p.id, RuntimeError("the worker pool keeps breaking")
+            return
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_init, initargs=(settings,)
+        )
+        running: dict[Future, Partition] = {}
+        queue = list(left)
+        broken = False
+        crashed: list[Partition] = []
+        try:
+            while queue or running:
+                while queue and len(running) < workers * 2 and not broken:
+                    p = queue[0]
+                    try:
+                        running[pool.submit(process_partition, p.to_dict(), str(out), settings, **kw)] = p
+                    except BrokenProcessPool:
+                        broken = True
+                    else:
+                        queue.pop(0)
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for f in done:
+                    p = running.pop(f)
+                    try:
+                        yield p.id, f.result()
+                        left.remove(p)
+                    except BrokenProcessPool:
+                        broken = True
+                        crashed.append(p)
+                    except Exception as e:  # noqa: BLE001
+                        left.remove(p)
+                        yield p.id, e
+                if broken:
+                    break
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
+        if broken:
+            for p in [*running.values(), *crashed]:
+                tries[p.id] = tries.get(p.id, 0) + 1
+            for p in [p for p in left if tries.get(p.id, 0) >= attempts]:
+                left.remove(p)
+                yield p.id, RuntimeError(f"worker died {attempts} times on this partition")
+
+
+class _ModelPlugin:
+    """Dask worker plugin: load the pipeline when a worker starts, once per worker process."""
+
+    name = "sitroom-model"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def setup(self, worker: Any) -> None:
+        warm(self.settings)
+
+    def teardown(self, worker: Any) -> None:
+        pass
+
+
+def dask_available() -> bool:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def run_dask(
+    todo: Sequence[Partition],
+    out: Path,
+    settings: Settings,
+    *,
+    workers: int,
+    scheduler: str | None = None,
+    **kw: Any,
+) -> Iterator[Outcome]:
+    """A Dask cluster: the given scheduler, or a LocalCluster of `workers` single-threaded processes.
+    Lost workers are Dask's business (it reschedules their tasks); shards and markers make a rerun
+    of a task harmless."""
+    if not dask_available():
+        raise DaskMissing(f"the dask engine needs dask.distributed, which is not installed: {DASK_HINT}")
+    from distributed import Client, LocalCluster, WorkerPlugin, as_completed
+
+    class ModelPlugin(WorkerPlugin, _ModelPlugin):
+        pass
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            memory_limit=0,
+            silence_logs=40,
+        )
+        client = Client(cluster)
+    try:
+        client.register_plugin(ModelPlugin(settings), name=_ModelPlugin.name)
+        futures = {
+            client.submit(
+                process_partition,
+                p.to_dict(),
+                str(out),
+                settings,
+                key=f"sitroom-part-{p.id}",
+                pure=False,
+                **kw,
+            ): p
+            for p in todo
+        }
+        for f in as_completed(futures):
+            p = futures[f]
+            try:
+                yield p.id, f.result()
+            except Exception as e:  # noqa: BLE001
+                yield p.id, e
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

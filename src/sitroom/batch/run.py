@@ -1,0 +1,163 @@
+"""`run_batch`: plan partitions, run the unfinished ones on an engine, load finished shards into the
+store as they arrive (this process is the only writer), then link stories.
+
+Resumable at two levels: a partition with a done marker (for this database) is not run again, and
+a worker skips articles the store already held when the run started (`known_ids.npy`)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitroom.batch import engines
+from sitroom.batch.load import link, load_shards
+from sitroom.batch.manifest import TARGET_BYTES, Manifest, plan
+from sitroom.batch.work import is_done, read_marker, save_known
+from sitroom.config import Settings, load
+from sitroom.errors import UsageError
+from sitroom.records import ArticleResult, Failure, Stage
+
+ENGINES = ("local", "dask")
+E_PARTITION = "E_PARTITION"
+
+
+@dataclass(slots=True)
+class BatchReport:
+    partitions: int = 0
+    skipped: int = 0  # finished in an earlier run
+    ran: int = 0
+    failed_partitions: list[str] = field(default_factory=list)
+    articles: int = 0  # processed in this run
+    known: int = 0  # skipped: already in the store
+    failed: int = 0  # inputs with a failure
+    events: int = 0
+    words: int = 0
+    new: int = 0  # articles newly stored
+    stored_events: int = 0
+    linked: int | None = None  # articles placed in stories (None: no link stage)
+    seconds: float = 0.0
+    peak_mb: dict[int, int] = field(default_factory=dict)  # worker pid -> peak RSS
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed_partitions and not self.failed
+
+
+Progress = Callable[[str, dict[str, Any]], None]
+
+
+def _check(engine: str, workers: int) -> None:
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {workers}")
+
+
+def run_batch(
+    inputs: Iterable[str],
+    out: str | Path,
+    *,
+    engine: str = "local",
+    workers: int = 1,
+    scheduler: str | None = None,
+    db: str | None = None,
+    settings: Settings | None = None,
+    published: str | None = None,
+    mapping: str | None = None,
+    target_bytes: int = TARGET_BYTES,
+    on_progress: Progress | None = None,
+) -> BatchReport:
+    """Process inputs into Parquet shards under `out` and load them into the store `db`."""
+    from sitroom.store import open_store
+
+    _check(engine, workers)
+    if engine == "dask" and not engines.dask_available():
+        raise engines.DaskMissing(
+            f"--engine dask needs dask.distributed, which is not installed: {engines.DASK_HINT}"
+        )
+    settings = settings or load()
+    _check_model(settings.model)
+    db_path = db or settings.db
+    tag = os.path.abspath(db_path)
+    out = Path(out)
+    t0 = time.perf_counter()
+    note = on_progress or (lambda kind, info: None)
+
+    manifest = plan(inputs, target_bytes=target_bytes)
+    manifest.save(out)
+    report = BatchReport(partitions=len(manifest.partitions))
+    with open_store(db_path) as store:  # migrate, read known ids, load leftovers of a killed run
+        _load(store, out, manifest, report)
+        save_known(out, [r[0] for r in store.con.execute("SELECT id FROM articles").fetchall()])
+    todo = [p for p in manifest.partitions if not _done_for(out, p.id, tag)]
+    report.skipped = len(manifest.partitions) - len(todo)
+    note(
+        "start",
+        {"partitions": len(manifest.partitions), "todo": len(todo), "bytes": sum(p.size for p in todo)},
+    )
+    kw = {"published": published, "mapping": mapping, "db_tag": tag}
+    if engine == "dask":
+        outcomes = engines.run_dask(todo, out, settings, workers=workers, scheduler=scheduler, **kw)
+    elif workers == 1:
+        outcomes = engines.run_inline(todo, out, settings, **kw)
+    else:
+        outcomes = engines.run_pool(todo, out, settings, workers=workers, **kw)
+    failures: list[Failure] = []
+    labels = {p.id: p.label for p in manifest.partitions}
+    with open_store(db_path) as store:
+        for pid, got in outcomes:
+            if isinstance(got, BaseException):
+                report.failed_partitions.append(pid)
+                failures.append(
+                    Failure(
+                        source=labels.get(pid, pid),
+                        stage=Stage.STORE,
+                        code=E_PARTITION,
+                        message=f"partition {pid} failed: {type(got).__name__}: {got}",
+                    )
+                )
+                note(
+                    "failed",
+                    {"id": pid, "label": labels.get(pid, pid), "error": f"{type(got).__name__}: {got}"},
+                )
+                continue
+            report.ran += 1
+            for k in ("articles", "known", "failed", "events", "words"):
+                setattr(report, k, getattr(report, k) + int(got.get(k, 0)))
+            pid_w = int(got.get("pid", 0))
+            report.peak_mb[pid_w] = max(report.peak_mb.get(pid_w, 0), int(got.get("peak_mb", 0)))
+            _load(store, out, manifest, report, only=[pid])
+            note("done", got)
+        if failures:
+            store.write([ArticleResult(article=None, failures=(f,)) for f in failures])
+        _load(store, out, manifest, report)
+        note("link", {})
+        report.linked = link(store)
+    report.seconds = round(time.perf_counter() - t0, 3)
+    return report
+
+
+def _check_model(model: str) -> None:
+    """A missing model is an environment problem for the whole run, not a failure per partition."""
+    import importlib.util
+
+    from sitroom.errors import ModelNotInstalled
+    from sitroom.nlp.pipeline import INSTALL_HINT
+
+    if os.path.exists(model) or importlib.util.find_spec(model) is not None:
+        return
+    raise ModelNotInstalled(f"spaCy model {model!r} is not installed. Install it with: {INSTALL_HINT}")
+
+
+def _done_for(out: Path, pid: str, tag: str) -> bool:
+    return is_done(out, pid) and read_marker(out, pid).get("db") == tag
+
+
+def _load(store, out: Path, manifest: Manifest, report: BatchReport, only: list[str] | None = None) -> None:
+    counts = load_shards(store, out, only if only is not None else [p.id for p in manifest.partitions])
+    report.new += counts.new
+    report.stored_events += counts.events

@@ -1,0 +1,204 @@
+"""What a worker does with one partition: read it, skip known articles, run the pipeline, write its
+Parquet shard (one file per store table) into a temporary folder, rename it into place, then drop a
+done marker. No marker = not done: a worker killed mid-way leaves nothing that a re-run would trust.
+
+The model and the gazetteer load once per worker process (`warm`, cached), not per partition."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import resource
+import shutil
+import time
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sitroom.batch.manifest import Part, Partition
+from sitroom.config import Settings
+from sitroom.records import Article, ArticleResult, Failure
+
+SHARDS = "shards"
+DONE = "done"
+KNOWN = "known_ids.npy"
+CHUNK = 256  # results per Parquet row group: bounded memory whatever the partition size
+
+
+def shard_dir(out: Path, pid: str) -> Path:
+    return out / SHARDS / pid
+
+
+def marker(out: Path, pid: str) -> Path:
+    return out / DONE / f"{pid}.json"
+
+
+def is_done(out: Path, pid: str) -> bool:
+    return marker(out, pid).exists() and shard_dir(out, pid).is_dir()
+
+
+def read_marker(out: Path, pid: str) -> dict[str, Any]:
+    return json.loads(marker(out, pid).read_text(encoding="utf-8"))
+
+
+def warm(settings: Settings) -> None:
+    """Load the spaCy pipeline (and the gazetteer) now, once per process."""
+    from sitroom.nlp import load
+
+    load(settings.model)
+    try:
+        from sitroom.resolve.gazetteer import open_gazetteer
+
+        open_gazetteer(settings.cache_path())
+    except Exception:  # noqa: BLE001 - resolve opens it again and records any real failure per article
+        pass
+
+
+@functools.lru_cache(maxsize=2)
+def _known(path: str, mtime_ns: int):
+    import numpy as np
+
+    return np.load(path, mmap_mode="r")
+
+
+def known_ids(out: Path):
+    """The sorted article ids the store held when the run started (memory-mapped, shared by all)."""
+    path = out / KNOWN
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return _known(str(path), st.st_mtime_ns)
+
+
+def save_known(out: Path, ids: list[str]) -> None:
+    import numpy as np
+
+    out.mkdir(parents=True, exist_ok=True)
+    arr = np.array(sorted(i.encode() for i in ids), dtype="S64") if ids else np.array([], dtype="S64")
+    tmp = out / f".{KNOWN}.{os.getpid()}.tmp.npy"
+    np.save(tmp, arr)
+    os.replace(tmp, out / KNOWN)
+
+
+def _is_known(arr, aid: str) -> bool:
+    if arr is None or len(arr) == 0:
+        return False
+    import numpy as np
+
+    key = np.bytes_(aid.encode())
+    i = int(np.searchsorted(arr, key))
+    return i < len(arr) and arr[i] == key
+
+
+def _jsonl_line(raw: bytes, source: str, published: str | None, mapping: dict[str, str]):
+    from sitroom.ingest import sources
+
+    return sources._jsonl_line(raw, source, published, mapping)  # noqa: SLF001 - same reader as `read`
+
+
+def read_part(part: Part, *, published: str | None, mapping: str | None) -> Iterator[Article | Failure]:
+    """The articles of one part, exactly as `sitroom.ingest.read` yields them for the whole source."""
+    from sitroom.ingest import read
+
+    if part.end < 0 and part.start == 0:
+        yield from read([part.path], published=published, mapping=mapping)
+        return
+    from sitroom.ingest.build import user_published
+    from sitroom.ingest.tabular import parse_mapping
+
+    iso, cols = user_published(published), parse_mapping(mapping)
+    with open(part.path, "rb") as f:
+        f.seek(part.start)
+        left = part.end - part.start if part.end >= 0 else -1
+        data = f.read(left) if left >= 0 else f.read()
+    for k, raw in enumerate(data.split(b"\n")):
+        lineno = part.first_line + k
+        if lineno == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        if raw.strip():
+            yield _jsonl_line(raw, f"{part.path}:{lineno}", iso, cols)
+
+
+def process_partition(
+    partition: Partition | dict,
+    out: str | Path,
+    settings: Settings,
+    *,
+    published: str | None = None,
+    mapping: str | None = None,
+    db_tag: str = "",
+) -> dict[str, Any]:
+    """Run one partition to its shard and done marker; returns the marker's content. Idempotent:
+    a partition finished for the same database (`db_tag`: which articles were known) returns its
+    marker without work."""
+    import pyarrow.parquet as pq
+
+    from sitroom.pipeline import process_articles
+    from sitroom.store import rows
+
+    part = partition if isinstance(partition, Partition) else Partition.from_dict(partition)
+    out = Path(out)
+    if is_done(out, part.id) and read_marker(out, part.id).get("db") == db_tag:
+        return read_marker(out, part.id) | {"skipped": True}
+    t0 = time.perf_counter()
+    warm(settings)
+    known = known_ids(out)
+    counts = {"articles": 0, "known": 0, "failed": 0, "events": 0, "words": 0, "chars": 0}
+
+    def fresh() -> Iterator[Article | Failure]:
+        for p in part.parts:
+            for item in read_part(p, published=published, mapping=mapping):
+                if isinstance(item, Article):
+                    if _is_known(known, item.id):
+                        counts["known"] += 1
+                        continue
+                    counts["words"] += len(item.text.split())
+                    counts["chars"] += len(item.text)
+                yield item
+
+    final = shard_dir(out, part.id)
+    tmp = out / SHARDS / f".{part.id}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    writers = {
+        name: pq.ParquetWriter(tmp / f"{name}.parquet", schema) for name, schema in rows.TABLES.items()
+    }
+    seen: set[str] = set()
+    try:
+        results = process_articles(fresh(), settings)
+        while chunk := list(islice(results, CHUNK)):
+            _count(chunk, counts)
+            tables = rows.tables(chunk, skip=seen)
+            seen.update(r.article.id for r in chunk if r.article is not None)
+            for name, table in tables.items():
+                if table.num_rows:
+                    writers[name].write_table(table)
+    finally:
+        for w in writers.values():
+            w.close()
+    shutil.rmtree(final, ignore_errors=True)  # a shard without marker is from a killed attempt
+    os.replace(tmp, final)
+    info = counts | {
+        "id": part.id,
+        "label": part.label,
+        "db": db_tag,
+        "seconds": round(time.perf_counter() - t0, 3),
+        "pid": os.getpid(),
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    m = marker(out, part.id)
+    m.parent.mkdir(parents=True, exist_ok=True)
+    mtmp = m.with_name(f".{m.name}.{os.getpid()}.tmp")
+    mtmp.write_text(json.dumps(info), encoding="utf-8")
+    os.replace(mtmp, m)
+    return info
+
+
+def _count(chunk: list[ArticleResult], counts: dict[str, int]) -> None:
+    for r in chunk:
+        counts["articles"] += r.article is not None
+        counts["failed"] += bool(r.failures)
+        counts["events"] += len(r.events)

@@ -1,0 +1,108 @@
+"""`sitroom batch`: many inputs → Parquet shards → the store, on local processes or Dask."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from sitroom.cli.common import DbOpt, app, err, esc, guarded, parse_published, settings_for
+
+
+@app.command()
+@guarded
+def batch(
+    paths: Annotated[
+        list[str], typer.Argument(help="files, folders, globs, URLs (JSONL/CSV/WARC/HTML/text)")
+    ],
+    out: Annotated[str, typer.Option("--out", help="work folder: manifest, shards, done markers")],
+    engine: Annotated[str, typer.Option(help="local | dask")] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster); its workers need "
+            "sitroom installed and the inputs and --out on a shared filesystem (give absolute paths)"
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option(help="worker processes (local engine or local Dask cluster)")] = 1,
+    db: DbOpt = None,
+    published: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD for every input")] = None,
+    mapping: Annotated[
+        str | None, typer.Option("--map", help="column mapping for CSV/JSONL, e.g. text=body,published=date")
+    ] = None,
+    partition_mb: Annotated[float, typer.Option(help="bytes of input per partition, in MB")] = 4.0,
+    cascade: Annotated[
+        bool | None,
+        typer.Option("--cascade/--no-cascade", help="parse only sentences that can hold an event"),
+    ] = None,
+) -> None:
+    """Process many inputs in parallel into the store; a re-run resumes where the last one stopped."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from sitroom.batch import run_batch
+
+    settings = settings_for(db)
+    if cascade is not None:
+        settings = settings.with_(cascade=cascade)
+    console = Console(stderr=True)
+    stats = {"articles": 0, "words": 0, "events": 0}
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("partitions · {task.fields[articles]} articles · {task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("batch", total=None, articles=0, rate="")
+
+        def on(kind: str, info: dict) -> None:
+            if kind == "start":
+                progress.update(task, total=info["todo"], description=f"batch ({engine})")
+                if info["todo"] < info["partitions"]:
+                    done = info["partitions"] - info["todo"]
+                    progress.console.print(f"resuming: {done} of {info['partitions']} partitions done")
+            elif kind == "done":
+                for k in stats:
+                    stats[k] += int(info.get(k, 0))
+                secs = max(progress.tasks[0].elapsed or 0.0, 1e-9)
+                rate = f"{stats['articles'] / secs:.1f} articles/s, {stats['words'] / secs:,.0f} words/s"
+                progress.update(task, advance=1, articles=stats["articles"], rate=rate)
+            elif kind == "failed":
+                progress.advance(task)
+                err(f"partition {info['label']}: {info['error']}")
+            elif kind == "link":
+                progress.update(task, description="linking stories")
+
+        report = run_batch(
+            paths,
+            out,
+            engine=engine,
+            workers=workers,
+            scheduler=scheduler,
+            db=settings.db,
+            settings=settings,
+            published=parse_published(published),
+            mapping=mapping,
+            target_bytes=max(1, int(partition_mb * 1_000_000)),
+            on_progress=on,
+        )
+    secs = max(report.seconds, 1e-9)
+    peak = max(report.peak_mb.values(), default=0)
+    linked = "" if report.linked is None else f", {report.linked} linked into stories"
+    print(
+        f"{report.ran} partitions run, {report.skipped} already done, "
+        f"{len(report.failed_partitions)} failed; "
+        f"{report.articles} articles ({report.known} already stored, {report.failed} with failures), "
+        f"{report.events} events; stored {report.new} new articles, {report.stored_events} events{linked}; "
+        f"{report.articles / secs:.1f} articles/s, {report.words / secs:,.0f} words/s, "
+        f"peak {peak} MB per worker, {report.seconds:.1f} s",
+        file=sys.stdout,
+    )
+    if report.failed_partitions:
+        err(f"failed partitions: {esc(', '.join(report.failed_partitions))} (re-run to retry them)")
+    if not report.ok:
+        raise typer.Exit(1)

@@ -1,0 +1,386 @@
+"""A cascade in front of the full parse: only sentences that can hold an event get tagged, parsed and
+NER-labelled.
+
+Cheap passes first: the tokenizer and the small statistical sentence splitter (`senter`, shipped
+disabled in the sm pipeline; ~60k words/s against ~2.6k for the full pipeline). A sentence is kept
+when one of its words could be the head word of a row of the trigger lexicon (the extract stage's
+data table, read here as data: nlp must not import extract). Runs of kept sentences are parsed as
+their own docs and their annotations copied back into the tokenizer's doc of the whole text, so
+`doc.text` is the article text and every char offset is unchanged. Tokens of skipped sentences keep
+their text (the gazetteer's capitalised n-grams still see them) but carry no tags, lemmas or
+entities; each skipped sentence is a flat tree under its first token, so `doc.sents` still splits it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from itertools import islice
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+# Surface endings → lemma endings: the lemmatizer's own rules and the extract matcher's fallbacks.
+# Over-generating keys only keeps more sentences; a missing one would lose an event.
+_SUFFIXES = (
+    ("ies", "y"),
+    ("es", "e"),
+    ("es", ""),
+    ("s", ""),
+    ("ses", "s"),
+    ("ves", "f"),
+    ("men", "man"),
+    ("ied", "y"),
+    ("ed", "e"),
+    ("ed", ""),
+    ("d", ""),
+    ("ing", "e"),
+    ("ing", ""),
+    ("er", ""),
+    ("ers", ""),
+)
+_DOUBLED = frozenset("bdgklmnprtz")  # "stopped" → "stop", "shelling" → "shell"
+_PARTICLES = frozenset(["out", "back", "down", "in", "into", "up", "off", "over", "on", "away"])
+
+
+@functools.cache
+def trigger_heads() -> frozenset[str]:
+    """Words the extract matcher looks up first: the verb of verb patterns and of "X of Y" patterns,
+    the head (last) noun of noun patterns. Read from `sitroom.extract`'s data table."""
+    text = resources.files("sitroom.extract").joinpath("data", "triggers.tsv").read_text(encoding="utf-8")
+    heads: set[str] = set()
+    rows = [ln.split("\t") for ln in text.splitlines() if ln and not ln.startswith("#")]
+    for r in rows[1:]:
+        words = r[0].split()
+        if not words:
+            continue
+        pos = r[1] if len(r) > 1 else ""
+        of_kind = pos != "VERB" and "of" in words[1:-1]
+        heads.add((words[0] if pos == "VERB" or of_kind else words[-1]).lower())
+    return frozenset(heads)
+
+
+@functools.cache
+def _irregular(nlp: Language) -> dict[str, frozenset[str]]:
+    """Irregular forms → lemmas from the pipeline's own lemmatizer tables ("fought" → "fight")."""
+    out: dict[str, set[str]] = {}
+    if "lemmatizer" not in nlp.component_names:
+        return {}
+    try:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_exc")
+    except (KeyError, AttributeError):
+        return {}
+    for key in table:
+        for form, lemmas in table[key].items():
+            out.setdefault(form, set()).update(lemmas)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def keys(low: str, irregular: dict[str, frozenset[str]] | None = None) -> set[str]:
+    """Lemmas a lower-cased word form may have (a superset: rules, not a tagger)."""
+    out = {low, low.rstrip("s")}
+    if irregular and low in irregular:
+        out |= irregular[low]
+    for suf, rep in _SUFFIXES:
+        if low.endswith(suf) and len(low) > len(suf) + 1:
+            stem = low[: -len(suf)]
+            out.add(stem + rep)
+            if suf in ("ed", "ing", "er", "ers") and len(stem) > 2 and stem[-1] == stem[-2] in _DOUBLED:
+                out.add(stem[:-1])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Token ranges [start, end) of the sentences to parse, merged into contiguous runs."""
+
+    runs: tuple[tuple[int, int], ...]
+    sentences: int  # sentences in the doc
+    kept: int  # sentences kept
+
+
+class Cascade:
+    """Parse only what can hold an event. `context` extra sentences before each kept one (pronouns
+    and relative dates look back), `max_tokens` caps a run so the parser never sees a giant doc."""
+
+    def __init__(
+        self, nlp: Language, *, context: int = 0, max_tokens: int = 20_000, fast_tail: bool = True
+    ) -> None:
+        self.nlp = nlp
+        self.context = context
+        self.max_tokens = max_tokens
+        self.heads = trigger_heads()
+        self.irregular = _irregular(nlp)
+        self._hit: dict[str, bool] = {}
+        self._split = self._splitter(nlp)
+        self.tail = FastTail.of(nlp) if fast_tail else None
+        self.stats = {"sentences": 0, "kept": 0, "tokens": 0, "parsed_tokens": 0}
+
+    @staticmethod
+    def _splitter(nlp: Language):
+        if "senter" in nlp.component_names:
+            return nlp.get_pipe("senter")
+        from spacy.pipeline import Sentencizer
+
+        return Sentencizer()
+
+    def word_hits(self, low: str) -> bool:
+        got = self._hit.get(low)
+        if got is None:
+            got = not self.heads.isdisjoint(keys(low, self.irregular))
+            if len(self._hit) < 500_000:
+                self._hit[low] = got
+        return got
+
+    def select(self, doc: Doc) -> Selection:
+        """Sentences with a possible trigger word (plus `context` sentences before each)."""
+        sents = [(s.start, s.end) for s in doc.sents]
+        keep = [False] * len(sents)
+        for k, (a, b) in enumerate(sents):
+            for t in doc[a:b]:
+                if t.is_alpha and self.word_hits(t.lower_):
+                    for j in range(max(0, k - self.context), k + 1):
+                        keep[j] = True
+                    break
+        runs: list[tuple[int, int]] = []
+        for k, (a, b) in enumerate(sents):
+            if not keep[k]:
+                continue
+            if runs and runs[-1][1] == a and b - runs[-1][0] <= self.max_tokens:
+                runs[-1] = (runs[-1][0], b)
+            else:
+                runs.append((a, b))
+        return Selection(runs=tuple(runs), sentences=len(sents), kept=sum(keep))
+
+    def pipe(self, texts: Iterable[str], *, batch_size: int = 32) -> Iterator[Doc]:
+        """Docs over the full texts, fully annotated in the kept sentences only."""
+        it = iter(texts)
+        while group := list(islice(it, batch_size)):
+            yield from self._batch(group, batch_size)
+
+    def _batch(self, texts: list[str], batch_size: int) -> list[Doc]:
+        from spacy.tokens import Doc
+
+        nlp = self.nlp
+        docs = list(self._split.pipe((nlp.tokenizer(t) for t in texts), batch_size=batch_size))
+        selections = [self.select(d) for d in docs]
+        pieces = [
+            Doc(nlp.vocab, words=[t.text for t in d[a:b]], spaces=[bool(t.whitespace_) for t in d[a:b]])
+            for d, sel in zip(docs, selections, strict=True)
+            for a, b in sel.runs
+        ]
+        if self.tail is None:
+            parsed = iter(nlp.pipe(pieces, batch_size=batch_size))
+        else:
+            parsed = map(self.tail, nlp.pipe(pieces, batch_size=batch_size, disable=self.tail.after()))
+        out = []
+        for d, sel in zip(docs, selections, strict=True):
+            runs = [(a, b, next(parsed)) for a, b in sel.runs]
+            out.append(_merge(d, runs))
+            self.stats["sentences"] += sel.sentences
+            self.stats["kept"] += sel.kept
+            self.stats["tokens"] += len(d)
+            self.stats["parsed_tokens"] += sum(b - a for a, b, _ in runs)
+        return out
+
+
+class FastTail:
+    """The pipeline's `attribute_ruler` and rule `lemmatizer` with the same output, at a fraction of
+    the cost (together ~20% of a full parse, mostly per-token Python and Matcher work).
+
+    The ruler's output for a token depends only on (lower form if a pattern names it, tag, dep, is
+    space) unless a multi-token or regex pattern can reach it. Tokens in reach of one, and keys not
+    seen yet, go through the real ruler on a window of a few tokens (the patterns span two), whose
+    results fill the cache. The lemmatizer is memoised on (orth, pos, morph), the key spaCy's own
+    cache uses. `FastTail.of(nlp)` is None for pipelines this does not fit (other patterns, or a
+    component after the lemmatizer that may read lemmas): the real components then run."""
+
+    _KEYS = frozenset({"TAG", "LOWER", "DEP", "IS_SPACE"})
+
+    def __init__(self, nlp: Language, lowers: frozenset[str], special: frozenset[str], regex: str) -> None:
+        import re
+
+        self.nlp = nlp
+        self.regex = re.compile(regex).search if regex else None  # any regex pattern: slow path
+        self.ruler = nlp.get_pipe("attribute_ruler")
+        self.lemmatizer = nlp.get_pipe("lemmatizer")
+        self.lowers = lowers  # lower forms that single-token patterns name
+        self.special = special  # lower forms in multi-token or regex patterns: slow path
+        self.rules: dict[tuple, tuple[int, int, int]] = {}
+        self.lemmas: dict[tuple[int, int, int], int] = {}
+        strings = nlp.vocab.strings
+        self._lower_ids = frozenset(strings.add(w) for w in lowers)
+        self._special_ids: dict[int, bool] = {}
+
+    @staticmethod
+    def of(nlp: Language) -> FastTail | None:
+        names = nlp.pipe_names
+        if "attribute_ruler" not in names or "lemmatizer" not in names:
+            return None
+        lem = nlp.get_pipe("lemmatizer")
+        if getattr(lem, "mode", "") != "rule" or getattr(lem, "overwrite", True):
+            return None
+        if names.index("attribute_ruler") > names.index("lemmatizer"):
+            return None
+        if set(names[names.index("attribute_ruler") :]) - {"attribute_ruler", "lemmatizer", "ner"}:
+            return None  # the tail runs last: nothing else may read POS or lemmas before it
+        lowers: set[str] = set()
+        special: set[str] = set()
+        regexes: list[str] = []
+        for p in nlp.get_pipe("attribute_ruler").patterns:
+            for pattern in p["patterns"]:
+                for tok in pattern:
+                    if not set(tok) <= FastTail._KEYS:
+                        return None
+                    low = tok.get("LOWER")
+                    words = [low] if isinstance(low, str) else list(low.get("IN", [])) if low else []
+                    if isinstance(low, dict):
+                        if set(low) - {"IN", "REGEX"}:
+                            return None
+                        if "REGEX" in low:
+                            regexes.append(low["REGEX"])
+                    (special if len(pattern) > 1 else lowers).update(w.lower() for w in words)
+        return FastTail(nlp, frozenset(lowers), frozenset(special), "|".join(f"(?:{r})" for r in regexes))
+
+    def after(self) -> list[str]:
+        """The components this replaces, to disable in `nlp.pipe`."""
+        return ["attribute_ruler", "lemmatizer"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        import numpy as np
+        from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
+
+        n = len(doc)
+        if n == 0:
+            return doc
+        cols = doc.to_array([LOWER, TAG, DEP, IS_SPACE, ORTH]).tolist()
+        flag = self._flag
+        near = [i for i, c in enumerate(cols) if flag(c[0])]
+        lowers = self._lower_ids
+        keys = [(c[0] if c[0] in lowers else 0, c[1], c[2], c[3]) for c in cols]
+        rules = self.rules
+        vals: list = [None] * n
+        exact = [False] * n  # in reach of a multi-token pattern: never from (or into) the cache
+        for i in near:
+            for j in range(max(0, i - 1), min(n, i + 2)):
+                exact[j] = True
+        todo = []
+        for i, k in enumerate(keys):
+            if exact[i] or (v := rules.get(k)) is None:
+                todo.append(i)
+            else:
+                vals[i] = v
+        # the real ruler on windows around what the cache cannot tell: patterns span <= 2 tokens, so
+        # a token with one neighbour on each side (or the doc's edge) inside the window is exact
+        pending = iter(todo)
+        j = next(pending, None)
+        for a, b in _segments(todo, n):
+            sub = self.ruler(self._window(doc, a, b)).to_array([POS, MORPH, LEMMA]).tolist()
+            while j is not None and j < b:
+                vals[j] = tuple(sub[j - a])
+                if not exact[j]:
+                    rules[keys[j]] = vals[j]
+                j = next(pending, None)
+        lemma_of = self.lemmas
+        out = []
+        for c, (pos, morph, lemma) in zip(cols, vals, strict=True):
+            if lemma == 0:
+                k = (c[4], pos, morph)
+                lemma = lemma_of.get(k, 0)
+                if lemma == 0:
+                    lemma = -1  # computed below with the real lemmatizer
+            out.append((pos, morph, lemma))
+        missing = [i for i, v in enumerate(out) if v[2] == -1]
+        if missing:
+            doc.from_array([POS, MORPH], np.array([v[:2] for v in out], dtype="uint64"))
+            for i in missing:
+                t = doc[i]
+                k = (cols[i][4], out[i][0], out[i][1])
+                lemma_of[k] = self.nlp.vocab.strings.add(self.lemmatizer.lemmatize(t)[0])
+                out[i] = (out[i][0], out[i][1], lemma_of[k])
+        doc.from_array([POS, MORPH, LEMMA], np.array(out, dtype="uint64"))
+        return doc
+
+    def _window(self, doc: Doc, a: int, b: int) -> Doc:
+        """Tokens [a, b) with their tags and dependency labels (heads are not part of any pattern)."""
+        from spacy.attrs import DEP, TAG
+        from spacy.tokens import Doc
+
+        span = doc[a:b]
+        w = Doc(doc.vocab, words=[t.text for t in span], spaces=[bool(t.whitespace_) for t in span])
+        w.from_array([TAG, DEP], span.to_array([TAG, DEP]))
+        return w
+
+    def _flag(self, lower: int) -> bool:
+        """Is this lower form named by a multi-token or regex pattern (cached per form)?"""
+        got = self._special_ids.get(lower)
+        if got is None:
+            text = self.nlp.vocab.strings[lower]
+            got = text in self.special or (self.regex is not None and bool(self.regex(text)))
+            self._special_ids[lower] = got
+        return got
+
+
+def _segments(idx: list[int], n: int) -> list[tuple[int, int]]:
+    """Windows [a, b) holding each index with one token of context on each side, merged."""
+    out: list[tuple[int, int]] = []
+    for i in idx:
+        a, b = max(0, i - 1), min(n, i + 2)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+_ATTRS = ("TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE")
+_HEAD, _DEP, _IOB = _ATTRS.index("HEAD"), _ATTRS.index("DEP"), _ATTRS.index("ENT_IOB")
+
+
+def _merge(doc: Doc, runs: list[tuple[int, int, Doc]]) -> Doc:
+    """Copy the parsed runs' annotations into `doc` (the tokenizer's doc of the whole text); tokens
+    outside runs become flat sentences under their first token (dep "dep", no tags, no entities)."""
+    import numpy as np
+
+    n = len(doc)
+    if n == 0:
+        return doc
+    arr = np.zeros((n, len(_ATTRS)), dtype="uint64")
+    covered = np.zeros(n, dtype=bool)
+    for a, b, piece in runs:
+        arr[a:b] = piece.to_array(list(_ATTRS))
+        covered[a:b] = True
+    strings = doc.vocab.strings
+    flat, root = strings.add("dep"), strings.add("ROOT")
+    for s in doc.sents:
+        a, b = s.start, s.end
+        if covered[a]:
+            continue
+        # heads are stored relative to the token, as uint64 (negative offsets wrap)
+        arr[a:b, _HEAD] = (a - np.arange(a, b, dtype="int64")).view("uint64")
+        arr[a:b, _DEP] = flat
+        arr[a, _DEP] = root
+        arr[a:b, _IOB] = 2  # "O": outside any entity
+    doc.from_array(list(_ATTRS), arr)  # sentence starts now follow the heads
+    return doc
+
+
+@functools.cache
+def _cascades() -> dict[int, Cascade]:
+    return {}
+
+
+def parse(
+    nlp: Language, texts: Iterable[str], *, batch_size: int = 32, max_chars: int = 100_000
+) -> Iterator[Doc]:
+    """Cascade counterpart of `sitroom.nlp.parse`: same docs in the same order, char offsets into the
+    original texts, full annotations on the sentences that can hold an event."""
+    cache = _cascades()
+    cas = cache.get(id(nlp))
+    if cas is None or cas.nlp is not nlp:
+        cas = cache[id(nlp)] = Cascade(nlp, max_tokens=max(1000, max_chars // 5))
+    yield from cas.pipe(texts, batch_size=batch_size)

@@ -1,0 +1,99 @@
+"""The batch engine gives exactly the events of `process_articles`, on every engine, and resumes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from sitroom.batch import engines, run_batch
+from sitroom.config import load
+from sitroom.ingest import read
+from sitroom.pipeline import process_articles
+from sitroom.store.rows import dumps
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+SMALL = 2_500  # bytes per partition: the examples become several partitions, wire.jsonl is cut
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict[str, str]:
+    results = list(process_articles(read([str(EXAMPLES)]), load()))
+    assert not any(r.failures for r in results)
+    return {e.id: dumps(e) for r in results for e in r.events}
+
+
+def stored(db: Path) -> dict[str, str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return dict(con.execute("SELECT id, record FROM events").fetchall())
+
+
+def counts(db: Path) -> tuple[int, ...]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return tuple(
+            con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("articles", "events", "places", "actors", "failures")
+        )
+
+
+def run(tmp: Path, **kw):
+    return run_batch([str(EXAMPLES)], tmp / "work", db=str(tmp / "db.duckdb"), target_bytes=SMALL, **kw)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_local_engine_gives_the_same_events(tmp_path, expected, workers):
+    rep = run(tmp_path, workers=workers)
+    assert rep.ok and rep.partitions >= 4 and rep.ran == rep.partitions
+    assert rep.articles == 11 and rep.new == 11
+    assert stored(tmp_path / "db.duckdb") == expected
+    if workers == 2:
+        assert 1 <= len(rep.peak_mb) <= 2  # worker processes, not this one (a slow starter may get none)
+        assert max(rep.peak_mb.values()) < 1024
+
+
+def test_resume_after_a_lost_marker_and_a_half_written_shard(tmp_path, expected):
+    first = run(tmp_path, workers=1)
+    before = counts(tmp_path / "db.duckdb")
+    work = tmp_path / "work"
+    markers = sorted((work / "done").glob("*.json"))
+    markers[0].unlink()  # a killed worker never wrote it
+    (work / "shards" / markers[1].stem / "events.parquet").unlink()
+    (work / "done" / markers[1].name).unlink()  # a shard without marker is redone, never trusted
+    again = run(tmp_path, workers=1)
+    assert again.ran == 2 and again.skipped == first.partitions - 2
+    assert again.articles == 0 and again.known >= 2  # articles already stored are not parsed again
+    assert again.new == 0
+    assert counts(tmp_path / "db.duckdb") == before
+    assert stored(tmp_path / "db.duckdb") == expected
+    third = run(tmp_path, workers=1)
+    assert third.ran == 0 and third.skipped == first.partitions
+
+
+def test_known_articles_are_not_parsed_again(tmp_path, expected):
+    run(tmp_path, workers=1)
+    shutil.rmtree(tmp_path / "work")  # a new work folder, the same database
+    rep = run(tmp_path, workers=1)
+    assert rep.articles == 0 and rep.known == 11 and rep.new == 0
+    assert stored(tmp_path / "db.duckdb") == expected
+
+
+@pytest.mark.skipif(
+    not engines.dask_available(), reason="dask[distributed] is not installed (extra: sitroom[dask])"
+)
+def test_dask_local_cluster_gives_the_same_events(tmp_path, expected):
+    rep = run(tmp_path, engine="dask", workers=2)
+    assert rep.ok and rep.ran == rep.partitions
+    assert stored(tmp_path / "db.duckdb") == expected
+    assert 1 <= len(rep.peak_mb) <= 2
+
+
+def test_cascade_batch_equals_cascade_run(tmp_path):
+    s = load(cascade=True)
+    want = {e.id for r in process_articles(read([str(EXAMPLES)]), s) for e in r.events}
+    rep = run(tmp_path, workers=1, settings=s)
+    assert rep.ok
+    assert set(stored(tmp_path / "db.duckdb")) == want

@@ -1,0 +1,106 @@
+"""Partitioning: line ranges cover a file exactly, ids are stable, reading a range equals reading the file."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from sitroom.batch.manifest import Manifest, expand, line_ranges, plan
+from sitroom.batch.work import _is_known, known_ids, read_part, save_known
+from sitroom.errors import UsageError
+from sitroom.ingest import read
+
+
+def _jsonl(path, n: int, width: int = 40) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            f.write(
+                json.dumps({"text": f"Article {i}. " + "Troops crossed the border. " * (1 + i % width)})
+                + "\n"
+            )
+
+
+@pytest.mark.parametrize("target", [1, 50, 300, 1000, 10_000, 10**9])
+def test_line_ranges_cover_the_file(tmp_path, target):
+    p = tmp_path / "a.jsonl"
+    _jsonl(p, 37, width=7)
+    data = p.read_bytes()
+    cuts = line_ranges(str(p), target)
+    assert cuts[0][0] == 0
+    pieces = [data[a : (b if b >= 0 else len(data))] for a, b, _ in cuts]
+    assert b"".join(pieces) == data
+    for (a, _b, line), _piece in zip(cuts, pieces, strict=True):
+        assert line == data[:a].count(b"\n") + 1  # first line number of the range
+        assert a == 0 or data[a - 1 : a] == b"\n"  # ranges start at line starts
+    if target >= len(data):
+        assert len(cuts) == 1
+
+
+def test_line_ranges_without_final_newline(tmp_path):
+    p = tmp_path / "a.jsonl"
+    p.write_bytes(b'{"text": "a"}\n{"text": "b"}\n{"text": "c"}')
+    cuts = line_ranges(str(p), 5)
+    assert [c[2] for c in cuts] == [1, 2, 3]
+    assert cuts[-1][1] == -1
+
+
+def test_plan_groups_small_files_and_splits_big_jsonl(tmp_path):
+    for name in ("b.txt", "a.txt", ".hidden.txt", "skip.bin"):
+        (tmp_path / name).write_text("Police arrested ten protesters in Tbilisi on Monday.\n")
+    _jsonl(tmp_path / "c.jsonl", 60)
+    m = plan([str(tmp_path)], target_bytes=2_000)
+    paths = [part.path for p in m.partitions for part in p.parts]
+    assert paths[:2] == [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+    assert all(".hidden" not in p and not p.endswith(".bin") for p in paths)
+    ranges = [p for p in m.partitions if p.parts[0].path.endswith("c.jsonl")]
+    assert len(ranges) > 3
+    assert m.partitions[0].parts[1].path.endswith("b.txt")  # two small files share one partition
+    again = plan([str(tmp_path)], target_bytes=2_000)
+    assert [p.id for p in again.partitions] == [p.id for p in m.partitions]
+    os.utime(tmp_path / "a.txt", ns=(1, 1))
+    changed = plan([str(tmp_path)], target_bytes=2_000)
+    assert changed.partitions[0].id != m.partitions[0].id  # a changed input is new work
+    assert changed.partitions[-1].id == m.partitions[-1].id
+
+
+def test_manifest_round_trip(tmp_path):
+    _jsonl(tmp_path / "c.jsonl", 30)
+    m = plan([str(tmp_path / "c.jsonl")], target_bytes=1_000)
+    m.save(tmp_path / "out")
+    assert Manifest.load(tmp_path / "out").partitions == m.partitions
+
+
+def test_reading_ranges_equals_reading_the_file(tmp_path):
+    p = tmp_path / "c.jsonl"
+    _jsonl(p, 40)
+    with open(p, "a", encoding="utf-8") as f:
+        f.write("not json\n\n" + json.dumps({"text": "Rebels shelled the town."}) + "\n")
+    whole = list(read([str(p)]))
+    m = plan([str(p)], target_bytes=700)
+    assert len(m.partitions) > 4
+    parts = [x for part in m.partitions for x in read_part(part.parts[0], published=None, mapping=None)]
+    assert len(parts) == len(whole)
+    for a, b in zip(parts, whole, strict=True):
+        assert type(a) is type(b)
+        assert a == b  # same ids, refs ("path:LINENO"), failures
+
+
+def test_stdin_is_refused():
+    with pytest.raises(UsageError):
+        list(expand(["-"]))
+
+
+@pytest.mark.parametrize(
+    ("ids", "probe", "known"),
+    [
+        (["b" * 64, "a" * 64], "a" * 64, True),
+        (["b" * 64, "a" * 64], "c" * 64, False),
+        ([], "a" * 64, False),
+        (["x1", "x3"], "x2", False),
+    ],
+)
+def test_known_ids(tmp_path, ids, probe, known):
+    save_known(tmp_path, ids)
+    assert _is_known(known_ids(tmp_path), probe) is known
