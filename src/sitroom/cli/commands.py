@@ -9,13 +9,21 @@ from typing import Annotated
 import typer
 
 from sitroom.cli.common import (
+    ActorOpt,
+    CountryOpt,
     DbOpt,
     FormatOpt,
+    NearOpt,
+    SinceOpt,
+    TextOpt,
+    TypeOpt,
+    UntilOpt,
     app,
     check_format,
     db_app,
     err,
     esc,
+    event_filter,
     gaz_app,
     guarded,
     onto_app,
@@ -134,33 +142,23 @@ def ingest(
 @guarded
 def events(
     db: DbOpt = None,
-    country: Annotated[str | None, typer.Option(help="ISO3 country (place or actor)")] = None,
-    type: Annotated[list[str] | None, typer.Option("--type", help="PLOVER event type (repeatable)")] = None,
-    actor: Annotated[str | None, typer.Option(help="actor name, text, id or country")] = None,
-    since: Annotated[str | None, typer.Option(help="events on or after YYYY-MM-DD")] = None,
-    until: Annotated[str | None, typer.Option(help="events on or before YYYY-MM-DD")] = None,
-    near: Annotated[str | None, typer.Option(help="LAT,LON,KM")] = None,
-    text: Annotated[str | None, typer.Option(help="substring of the evidence sentence")] = None,
+    country: CountryOpt = None,
+    type: TypeOpt = None,
+    actor: ActorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    near: NearOpt = None,
+    text: TextOpt = None,
     limit: Annotated[int, typer.Option(help="at most this many events")] = 1000,
     fmt: FormatOpt = "table",
 ) -> None:
     """Query stored events."""
     from sitroom.output import render_events
-    from sitroom.query import EventFilter, parse_near
     from sitroom.query import events as query_events
     from sitroom.store import open_store
 
     check_format(fmt)
-    flt = EventFilter(
-        country=country,
-        event_type=tuple(type or ()),
-        actor=actor,
-        since=since,
-        until=until,
-        near=parse_near(near) if near else None,
-        text=text,
-        limit=limit,
-    )
+    flt = event_filter(country, type, actor, since, until, near, text, limit)
     with open_store(settings_for(db).db, read_only=True) as store:
         render_events(query_events(store, flt), fmt, file=sys.stdout)
 

@@ -85,3 +85,29 @@ def esc(s: str) -> str:
     from rich.markup import escape
 
     return escape(str(s))
+
+
+# The event filters every query command shares (`events`, `export`): one declaration, one builder.
+CountryOpt = Annotated[str | None, typer.Option(help="ISO3 country (place or actor)")]
+TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="PLOVER event type (repeatable)")]
+ActorOpt = Annotated[str | None, typer.Option(help="actor name, text, id or country")]
+SinceOpt = Annotated[str | None, typer.Option(help="events on or after YYYY-MM-DD")]
+UntilOpt = Annotated[str | None, typer.Option(help="events on or before YYYY-MM-DD")]
+NearOpt = Annotated[str | None, typer.Option(help="LAT,LON,KM")]
+TextOpt = Annotated[str | None, typer.Option(help="substring of the evidence sentence")]
+
+
+def event_filter(country, type, actor, since, until, near, text, limit):  # noqa: A002 - the option's name
+    """The query layer's filter from the shared options (bad values raise UsageError)."""
+    from sitroom.query import EventFilter, parse_near
+
+    return EventFilter(
+        country=country,
+        event_type=tuple(type or ()),
+        actor=actor,
+        since=since,
+        until=until,
+        near=parse_near(near) if near else None,
+        text=text,
+        limit=limit,
+    )

@@ -8,7 +8,22 @@ from typing import Annotated
 
 import typer
 
-from sitroom.cli.common import DbOpt, app, esc, guarded, parse_published, settings_for
+from sitroom.cli.common import (
+    ActorOpt,
+    CountryOpt,
+    DbOpt,
+    NearOpt,
+    SinceOpt,
+    TextOpt,
+    TypeOpt,
+    UntilOpt,
+    app,
+    esc,
+    event_filter,
+    guarded,
+    parse_published,
+    settings_for,
+)
 
 
 @app.command()
@@ -19,33 +34,23 @@ def export(
     ],
     out: Annotated[str, typer.Option("--out", "-o", help="file to write")],
     db: DbOpt = None,
-    country: Annotated[str | None, typer.Option(help="ISO3 country (place or actor)")] = None,
-    type: Annotated[list[str] | None, typer.Option("--type", help="PLOVER event type (repeatable)")] = None,
-    actor: Annotated[str | None, typer.Option(help="actor name, text, id or country")] = None,
-    since: Annotated[str | None, typer.Option(help="events on or after YYYY-MM-DD")] = None,
-    until: Annotated[str | None, typer.Option(help="events on or before YYYY-MM-DD")] = None,
-    near: Annotated[str | None, typer.Option(help="LAT,LON,KM")] = None,
-    text: Annotated[str | None, typer.Option(help="substring of the evidence sentence")] = None,
+    country: CountryOpt = None,
+    type: TypeOpt = None,
+    actor: ActorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    near: NearOpt = None,
+    text: TextOpt = None,
     limit: Annotated[int | None, typer.Option(help="at most this many events (default: all)")] = None,
     force: Annotated[bool, typer.Option("--force", help="overwrite OUT if it exists")] = False,
 ) -> None:
     """Write stored events to a file: PLOVER JSONL, GDELT 2.0 TSV, ACLED-style CSV, GeoJSON or Parquet."""
     from sitroom.export import check_format
     from sitroom.export import export as run_export
-    from sitroom.query import EventFilter, parse_near
     from sitroom.store import open_store
 
     check_format(fmt)
-    flt = EventFilter(
-        country=country,
-        event_type=tuple(type or ()),
-        actor=actor,
-        since=since,
-        until=until,
-        near=parse_near(near) if near else None,
-        text=text,
-        limit=limit,
-    )
+    flt = event_filter(country, type, actor, since, until, near, text, limit)
     with open_store(settings_for(db).db, read_only=True) as store:
         got = run_export(store, fmt, out, flt, force=force)
     note = f" ({got.skipped} matching events have no place in {fmt})" if got.skipped else ""

@@ -6,26 +6,11 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
+from sitroom.ontology import PLOVER_TYPES
+
 # Second words of a verb pattern that make it phrasal ("pull out"); anything else is an object ("send troop").
 PARTICLES = frozenset(["out", "back", "down", "in", "into", "up", "off", "over", "on", "away"])
-EVENT_TYPES = [
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-]
+EVENT_TYPES = PLOVER_TYPES  # the 16 types the lexicon must cover
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,27 +15,10 @@ from datetime import date
 from typing import Any
 
 from sitroom.errors import UsageError
+from sitroom.ontology import PLOVER_TYPES, STATEMENT
 
 # PLOVER types, plus STATEMENT for CAMEO 01 (what `extract` emits).
-EVENT_TYPES = (
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-    "STATEMENT",
-)
+EVENT_TYPES = (*PLOVER_TYPES, STATEMENT)
 
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
