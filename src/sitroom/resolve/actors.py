@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from sitroom.nlp.cache import entities
 from sitroom.records import ActorRef, Span
 
 if TYPE_CHECKING:
@@ -772,7 +773,7 @@ def _article_country(ctx: ArticleContext | None, exclude: str | None = None) -> 
     actor, else the country it names most, else the place focus."""
     if ctx is None:
         return None
-    text = ctx.doc.text if ctx.doc is not None else ctx.article.text
+    text = ctx.article.text  # the doc was parsed from it: same text, no join of tokens
     named = [c for c, _ in _text_countries(text) if c != exclude]
     focus = [c for c in ctx.focus if c != exclude]
     if focus and focus[0] in named:
@@ -797,7 +798,7 @@ def _person_ents(ctx: ArticleContext | None, start: int, end: int) -> list[tuple
     try:
         return [
             (e.start_char, e.end_char)
-            for e in ctx.doc.ents
+            for e in entities(ctx.doc)
             if e.label_ == "PERSON" and start <= e.start_char and e.end_char <= end
         ]
     except (AttributeError, ValueError):
@@ -1027,7 +1028,7 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
     the spaCy PERSON entities of `ctx.doc` when it has them. A country or capital right after a
     locative preposition ("in Niger") is a place, not an actor, and is left to the place resolver.
     """
-    text = ctx.doc.text if ctx.doc is not None else ctx.article.text
+    text = ctx.article.text  # the doc was parsed from it: same text, no join of tokens
     p = _parse(text)
     lex = lexicon()
     out: list[ActorRef] = []
@@ -1132,6 +1133,6 @@ def _all_person_ents(ctx: ArticleContext) -> list[tuple[int, int]]:
     if ctx.doc is None:
         return []
     try:
-        return [(e.start_char, e.end_char) for e in ctx.doc.ents if e.label_ == "PERSON"]
+        return [(e.start_char, e.end_char) for e in entities(ctx.doc) if e.label_ == "PERSON"]
     except (AttributeError, ValueError):
         return []

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from sitroom.nlp.cache import entities
 from sitroom.records import Candidate, DatePrecision, Tense, TimeBasis, TimeRef
 
 if TYPE_CHECKING:
@@ -504,7 +505,7 @@ def event_date(candidate: Candidate, ctx: ArticleContext) -> TimeRef | None:
         try:
             ents = [
                 e
-                for e in doc.ents
+                for e in entities(doc)
                 if e.label_ in ("DATE", "TIME") and sent.start <= e.start_char and e.end_char <= sent.end
             ]
         except (AttributeError, ValueError):

@@ -205,6 +205,7 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
             ent_of[i] = ent
     taken = [False] * len(doc)
     out: list[_Mention] = []
+    look = _DocLook(doc)
 
     def add(m: _Mention) -> None:
         out.append(m)
@@ -227,18 +228,21 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
 
     # 2. Capitalised n-grams the gazetteer knows, longest first, outside entities taken above.
     n = len(doc)
+    toks = list(doc)  # doc[i] builds a new Token each time: take them once
+    name = [_is_name_token(t) for t in toks]
+    text = doc.text
     keys: dict[tuple[int, int], str] = {}
     for i in range(n):
-        if taken[i] or not _is_name_token(doc[i]) or label[i] in _NOT_PLACE_LABELS:
+        if taken[i] or not name[i] or label[i] in _NOT_PLACE_LABELS:
             continue
         for j in range(i + 1, min(n, i + _MAX_NGRAM) + 1):
-            t = doc[j - 1]
+            t = toks[j - 1]
             if taken[j - 1] or label[j - 1] in _NOT_PLACE_LABELS or t.is_space:
                 break
-            if j - 1 > i and not (_is_name_token(t) or t.lower_ in _CONNECTORS or t.text == "."):
+            if j - 1 > i and not (name[j - 1] or t.lower_ in _CONNECTORS or t.text == "."):
                 break
-            if _is_name_token(t):
-                keys[(i, j)] = fold(doc[i:j].text)
+            if name[j - 1]:
+                keys[(i, j)] = fold(text[toks[i].idx : t.idx + len(t.text)])
     known = gaz.known(keys.values())
     i = 0
     while i < n:
@@ -248,7 +252,7 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
             if k is None or k not in known:
                 continue
             m = _lookup_span(doc, gaz, i, j, rule="gaz", adjectives=adjectives)
-            if m is not None and _accept_ngram(doc, m, label, ent_of):
+            if m is not None and _accept_ngram(doc, m, label, ent_of, look):
                 best = m
                 break
         if best is not None:
@@ -275,7 +279,28 @@ def _strong(entries: list[Entry], ner_label: str) -> bool:
     return False
 
 
-def _accept_ngram(doc: Doc, m: _Mention, label: list[str], ent_of: list) -> bool:
+class _DocLook:
+    """Per-doc facts the n-gram checks ask for again and again, computed once (Doc.text, .sent and a
+    scan of all tokens cost a pass over the doc each time)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.words = {t.text for t in doc}
+        self.sent_start = [0] * len(doc)
+        self.headline: dict[int, bool] = {}
+        self.sents = {}
+        for sent in doc.sents:
+            self.sents[sent.start] = sent
+            for i in range(sent.start, sent.end):
+                self.sent_start[i] = sent.start
+
+    def is_headline(self, i: int) -> bool:
+        k = self.sent_start[i]
+        if k not in self.headline:
+            self.headline[k] = _headline(self.sents[k])
+        return self.headline[k]
+
+
+def _accept_ngram(doc: Doc, m: _Mention, label: list[str], ent_of: list, look: _DocLook) -> bool:
     toks = doc[m.start : m.end]
     labels = {label[i] for i in range(m.start, m.end)}
     if "NORP" in labels:
@@ -293,7 +318,7 @@ def _accept_ngram(doc: Doc, m: _Mention, label: list[str], ent_of: list) -> bool
         return True
     if any(e.cls == "facility" for e in m.entries) and m.end - m.start > 1:
         return True
-    if m.end - m.start == 1 and (_headline(toks[0].sent) or _lower_elsewhere(doc, toks[0])):
+    if m.end - m.start == 1 and (look.is_headline(m.start) or toks[0].lower_ in look.words):
         return False  # "Police" in a title-case headline; "Reading" where "reading" is a word here
     if any(e.cls == "admin1" and e.lat is not None and e.name_kind == "main" for e in m.entries):
         return True
@@ -306,15 +331,11 @@ def _headline(sent: SpacySpan) -> bool:
     return len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words)
 
 
-def _lower_elsewhere(doc: Doc, tok: Token) -> bool:
-    low = tok.lower_
-    return any(t.text == low for t in doc)
-
-
 def _link_pairs(doc: Doc, ms: list[_Mention]) -> None:
     """ "Agadez, Niger" / "Paris, Texas": the second name says where the first one is."""
+    text = doc.text
     for a, b in zip(ms, ms[1:], strict=False):
-        between = doc.text[a.char_end : b.char_start]
+        between = text[a.char_end : b.char_start]
         if between.strip() == "," and any(e.cls in ("country", "admin1") for e in b.entries):
             a.within = "pair"
 
