@@ -84,11 +84,27 @@ def parse(
 
     from itertools import islice
 
+    tail = _tail(nlp)
     it = iter(texts)
     while group := list(islice(it, batch_size)):
         split = [pieces(t) for t in group]
         flat = [p for ps in split for p in ps]
-        docs = iter(nlp.pipe(flat, batch_size=batch_size))
+        if tail is None:
+            docs = iter(nlp.pipe(flat, batch_size=batch_size))
+        else:  # same annotations, without the per-token cost of the ruler and lemmatizer
+            docs = map(tail, nlp.pipe(flat, batch_size=batch_size, disable=tail.after()))
         for ps in split:
             parts = [next(docs) for _ in ps]
             yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+
+
+_TAILS: dict[int, object] = {}
+
+
+def _tail(nlp: Language):
+    """The exact fast tail for this pipeline (None when it does not fit: the real components run)."""
+    from sitroom.nlp.tail import FastTail
+
+    if id(nlp) not in _TAILS:
+        _TAILS[id(nlp)] = FastTail.of(nlp)
+    return _TAILS[id(nlp)]
