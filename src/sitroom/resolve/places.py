@@ -199,13 +199,15 @@ def _lookup_span(
 def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
     label = [""] * len(doc)
     ent_of: list[SpacySpan | None] = [None] * len(doc)
-    for ent in doc.ents:
+    ents = list(doc.ents)  # each access of doc.ents builds every span anew
+    for ent in ents:
         for i in range(ent.start, ent.end):
             label[i] = ent.label_
             ent_of[i] = ent
     taken = [False] * len(doc)
     out: list[_Mention] = []
-    look = _DocLook(doc)
+    toks = list(doc)  # doc[i] builds a new Token each time: take them once
+    look = _DocLook(doc, toks)
 
     def add(m: _Mention) -> None:
         out.append(m)
@@ -213,7 +215,7 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
             taken[i] = True
 
     # 1. Entities that are places by label, or whose whole text is a well-known place.
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ == "NORP" and not adjectives:
             continue
         m = _lookup_span(doc, gaz, ent.start, ent.end, rule="ner", adjectives=adjectives)
@@ -228,7 +230,6 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
 
     # 2. Capitalised n-grams the gazetteer knows, longest first, outside entities taken above.
     n = len(doc)
-    toks = list(doc)  # doc[i] builds a new Token each time: take them once
     name = [_is_name_token(t) for t in toks]
     text = doc.text
     keys: dict[tuple[int, int], str] = {}
@@ -283,8 +284,8 @@ class _DocLook:
     """Per-doc facts the n-gram checks ask for again and again, computed once (Doc.text, .sent and a
     scan of all tokens cost a pass over the doc each time)."""
 
-    def __init__(self, doc: Doc) -> None:
-        self.words = {t.text for t in doc}
+    def __init__(self, doc: Doc, toks: list[Token]) -> None:
+        self.words = {t.text for t in toks}
         self.sent_start = [0] * len(doc)
         self.headline: dict[int, bool] = {}
         self.sents = {}
