@@ -73,6 +73,7 @@ def main() -> None:
     ap.add_argument("--dev", type=Path, default=Path("../shared/data/dev"))
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--repeat", type=int, default=2, help="runs per side, alternating; the best counts")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--side", choices=["spacy", "sitroom"], help=argparse.SUPPRESS)
     a = ap.parse_args()
@@ -81,36 +82,26 @@ def main() -> None:
         return
     if not (a.dev / "places/geowebnews.jsonl").exists():
         sys.exit(f"bench: {a.dev} is absent; the benchmark reads real articles from the dev sets")
-    runs = {}
-    for side in ("spacy", "sitroom"):
-        p = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--dev",
-                str(a.dev),
-                "--n",
-                str(a.n),
-                "--batch",
-                str(a.batch),
-                "--side",
-                side,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        runs[side] = json.loads(p.stdout.strip().splitlines()[-1])
-        print(json.dumps(runs[side]))
+    # Alternate the sides and keep each side's best run: this machine's speed drifts by ±10% between
+    # minutes, and the order of the sides must not decide the ratio.
+    runs: dict[str, dict] = {}
+    for _ in range(a.repeat):
+        for side in ("spacy", "sitroom"):
+            cmd = [sys.executable, __file__, "--dev", str(a.dev), "--n", str(a.n), "--batch", str(a.batch)]
+            p = subprocess.run([*cmd, "--side", side], capture_output=True, text=True, check=True)
+            got = json.loads(p.stdout.strip().splitlines()[-1])
+            print(json.dumps(got))
+            if side not in runs or got["words_per_s"] > runs[side]["words_per_s"]:
+                runs[side] = got
     ratio = runs["sitroom"]["words_per_s"] / runs["spacy"]["words_per_s"]
     print(f"ratio sitroom/spacy words/s: {ratio:.2f}x")
     if a.out:
         sp, si = runs["spacy"], runs["sitroom"]
         section = (
             f"\n## Throughput, {date.today().isoformat()} (`make bench`: "
-            f"`python benchmarks/bench_pipeline.py --n {a.n} --batch {a.batch}`)\n\n"
+            f"`python benchmarks/bench_pipeline.py --n {a.n} --batch {a.batch} --repeat {a.repeat}`)\n\n"
             f"{sp['articles']} real articles ({sp['words']:,} words) from GeoWebNews + ECB+, "
-            "one process each side.\n\n"
+            "one process per run, sides alternating, best run of each side.\n\n"
             "| side | words/s | articles/s | peak MB | load+warm-up s |\n|---|---|---|---|---|\n"
             f"| plain spaCy `nlp.pipe` (baseline) | {sp['words_per_s']:,} | {sp['articles_per_s']} | "
             f"{sp['peak_mb']} "
