@@ -1035,6 +1035,14 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
     sec_at = {h.i: h for h in p.sectors}
     used: set[int] = set()
 
+    def take(lo: int, hi: int) -> None:
+        """Resolve tokens [lo, hi) as one actor phrase; on success they are used up."""
+        a, b = p.toks[lo].start, p.toks[hi - 1].end
+        refs = resolve_actor(Span(start=a, end=b, text=text[a:b]), ctx)
+        if refs:
+            out.extend(refs)
+            used.update(range(lo, hi))
+
     for h in p.names:
         e = h.entry
         if e.role == "region":
@@ -1068,13 +1076,7 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
             lo = m
         if used & set(range(lo, hi)):
             continue
-        sub = Span(
-            start=p.toks[lo].start, end=p.toks[hi - 1].end, text=text[p.toks[lo].start : p.toks[hi - 1].end]
-        )
-        refs = resolve_actor(sub, ctx)
-        if refs:
-            out.extend(refs)
-            used |= set(range(lo, hi))
+        take(lo, hi)
 
     # Titled people the lexicon does not know ("President Mohamed Bazoum" is known, "Minister X" not).
     for start, end in _all_person_ents(ctx):
@@ -1091,13 +1093,7 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
             m = next(x for x in p.names if x.j == m).i
         if used & set(range(m, j)):
             continue
-        sub = Span(
-            start=p.toks[m].start, end=p.toks[j - 1].end, text=text[p.toks[m].start : p.toks[j - 1].end]
-        )
-        refs = resolve_actor(sub, ctx)
-        if refs:
-            out.extend(refs)
-            used |= set(range(m, j))
+        take(m, j)
 
     # Descriptive references to the focus country ("the West African nation", "the country").
     if ctx.focus:
