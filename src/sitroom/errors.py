@@ -42,6 +42,17 @@ class ModelNotInstalled(EnvironmentProblem):
 class StoreError(SitroomError):
     code = "E_STORE"
 
+    # The store cannot be used as asked (locked by a writer, read-only, bad path, outdated or newer
+    # schema): the environment, not the input, is at fault.
+    ENVIRONMENT_CODES = frozenset(
+        {"E_STORE_LOCKED", "E_STORE_READONLY", "E_STORE_PATH", "E_STORE_OUTDATED", "E_STORE_NEWER"}
+    )
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        if self.code in self.ENVIRONMENT_CODES:
+            self.exit_code = 3
+
 
 class RegistryError(UsageError):
     code = "E_REGISTRY"
