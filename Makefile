@@ -41,8 +41,10 @@ $(WEB_OUT): web/package.json web/package-lock.json web/build.mjs $(wildcard web/
 	@command -v npm >/dev/null || { echo "make web needs Node.js and npm (Debian: apt-get install nodejs npm)"; exit 3; }
 	cd web && npm ci --no-audit --no-fund --ignore-scripts && node build.mjs
 
+# Throughput against plain spaCy (~5 min); the batch engine, workers, Dask and cascade (~6 min).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py --dev "$(SHARED)" --out BENCHMARKS.md
+	$(BIN)/python benchmarks/bench_batch.py --dev "$(SHARED)" --n 400 --json bench_batch.json
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info demo.duckdb
