@@ -9,7 +9,6 @@ the real pipeline from examples/ and tests/corpus/stories/ (docs/ holds the comm
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import socket
 import subprocess
@@ -36,29 +35,9 @@ TOTAL = 40 * 3 + 1
 
 
 def hostile_result():
-    from sitroom.records import Evidence
-    from sitroom.store.synthetic import article_result
+    from sitroom.store.synthetic import hostile_result as hostile
 
-    base = article_result(10_000, n_events=1)
-    s1 = "Protesters gathered in Niamey <script>window.__xss = 1</script> near the base."
-    s2 = 'A banner read <img src=x onerror="window.__xss = 2"> and nothing more.'
-    art = dataclasses.replace(
-        base.article,
-        id=HOSTILE_ID,
-        ref="hostile",
-        text=f"{s1}\n\n{s2}",
-        title='<img src=x onerror="window.__xss = 3">Hostile <b>title</b>',
-    )
-    t = s1.index("gathered")
-    ev = dataclasses.replace(
-        base.events[0],
-        id="e" * 32,
-        article_id=art.id,
-        evidence=Evidence(
-            sentence=s1, start=0, end=len(s1), trigger="gathered", trigger_start=t, trigger_end=t + 8
-        ),
-    )
-    return dataclasses.replace(base, article=art, events=(ev,))
+    return hostile(paragraphs=True)
 
 
 def free_port() -> int:

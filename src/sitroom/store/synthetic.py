@@ -5,6 +5,7 @@ Deterministic: the same arguments give the same records, so ids and counts can b
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -153,3 +154,29 @@ def failed_result(
 def results(n_articles: int, *, n_events: int = 3, start: int = 0) -> Iterator[ArticleResult]:
     for i in range(start, start + n_articles):
         yield article_result(i, n_events=n_events)
+
+
+def hostile_result(*, paragraphs: bool = False) -> ArticleResult:
+    """An article whose title and text carry HTML/JS payloads, with one event on the first sentence:
+    what the API and the web page must show as text and never run. `paragraphs` puts the two
+    sentences in paragraphs of their own."""
+    base = article_result(10_000, n_events=1)
+    s1 = "Protesters gathered in Niamey <script>window.__xss = 1</script> near the base."
+    s2 = 'A banner read <img src=x onerror="window.__xss = 2"> and nothing more.'
+    art = dataclasses.replace(
+        base.article,
+        id="f" * 64,
+        ref="hostile",
+        text=f"{s1}\n\n{s2}" if paragraphs else f"{s1} {s2}",
+        title='<img src=x onerror="window.__xss = 3">Hostile <b>title</b>',
+    )
+    t = s1.index("gathered")
+    ev = dataclasses.replace(
+        base.events[0],
+        id="e" * 32,
+        article_id=art.id,
+        evidence=Evidence(
+            sentence=s1, start=0, end=len(s1), trigger="gathered", trigger_start=t, trigger_end=t + 8
+        ),
+    )
+    return dataclasses.replace(base, article=art, events=(ev,))
