@@ -32,7 +32,7 @@ def test_fold(raw: str, key: str) -> None:
 
 
 def test_extra_rows_are_well_formed() -> None:
-    rows = build_mod._extra_rows()
+    rows = build_mod._data_rows("extra.tsv")
     assert 50 <= len(rows) <= 400
     ids = [r["id"] for r in rows if r["kind"] == "place"]
     assert len(ids) == len(set(ids)), "a place id appears twice"
@@ -45,6 +45,18 @@ def test_extra_rows_are_well_formed() -> None:
             assert (r["lat"] and r["lon"]) or r["icao"], r
             if r["lat"]:
                 assert -90 <= float(r["lat"]) <= 90 and -180 <= float(r["lon"]) <= 180, r
+
+
+def test_country_points_are_iso3_with_valid_coordinates() -> None:
+    import pycountry
+
+    rows = build_mod._data_rows("country_points.tsv")
+    assert len(rows) >= 190
+    codes = [r["iso3"] for r in rows]
+    assert len(codes) == len(set(codes))
+    for r in rows:
+        assert r["iso3"] == "XKX" or pycountry.countries.get(alpha_3=r["iso3"]) is not None, r
+        assert -90 <= float(r["lat"]) <= 90 and -180 <= float(r["lon"]) <= 180, r
 
 
 @pytest.fixture(scope="session")

