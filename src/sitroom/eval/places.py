@@ -141,7 +141,8 @@ def predict_event_location(
 ) -> PlaceRef | None:
     """Our event location for the verb at [verb_start, verb_end): a minimal candidate from the parse."""
     from sitroom.resolve.context import ArticleContext
-    from sitroom.resolve.places import article_focus, event_location, place_phrases
+    from sitroom.resolve.location import event_location, place_phrases
+    from sitroom.resolve.places import article_focus
 
     sp = doc.char_span(verb_start, verb_end, alignment_mode="expand")
     if sp is None:

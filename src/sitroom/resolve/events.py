@@ -49,7 +49,8 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
     from sitroom.resolve.coding import code_event
     from sitroom.resolve.dates import event_date
     from sitroom.resolve.gazetteer import open_gazetteer
-    from sitroom.resolve.places import article_focus, coordinated_locations, event_location, find_places
+    from sitroom.resolve.location import coordinated_locations, event_location
+    from sitroom.resolve.places import article_focus, find_places
 
     gaz = open_gazetteer(load().cache_path())
     places = tuple(find_places(doc, article, gaz))

@@ -7,7 +7,8 @@ import pytest
 from sitroom.records import Article, Candidate, Precision, Span
 from sitroom.resolve.context import ArticleContext
 from sitroom.resolve.gazetteer import open_gazetteer
-from sitroom.resolve.places import article_focus, event_location, find_places, place_phrases
+from sitroom.resolve.location import event_location, place_phrases
+from sitroom.resolve.places import article_focus, find_places
 
 pytestmark = pytest.mark.slow
 
