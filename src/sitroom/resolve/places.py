@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sitroom.nlp.words import is_english_word
 from sitroom.records import Article, PlaceRef, Precision
 from sitroom.resolve.gazetteer import Entry, Gazetteer, fold
 
@@ -62,6 +63,26 @@ _CONNECTORS = {
     "on",
     "es",
 }
+# Words the gazetteer knows as a place (Cameroon's "West" region, "Gulf" province of Papua New Guinea)
+# that in running text are a direction or a common noun. Alone, a compass word is never taken for a
+# place; a generic noun is not when it is part of a longer name ("Soviet Union", "Airport Courthouse").
+_COMPASS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "northeast", "northwest", "southeast", "southwest", "upper", "lower", "greater", "downtown",
+}  # fmt: skip
+_GENERIC = _COMPASS | {
+    "airport", "bay", "beach", "bend", "bridge", "capital", "center", "centre", "city", "coast", "county",
+    "delta", "district", "falls", "gulf", "harbor", "harbour", "heights", "hill", "hills", "island",
+    "islands", "lake", "lakes", "mission", "mount", "park", "point", "port", "quarter", "river", "springs",
+    "square", "states", "station", "street", "union", "valley", "village",
+}  # fmt: skip
+# Capitalised nouns that make the name before them another thing: a river, a stadium, a university
+# ("Mississippi River", "Rogers Centre", "Colorado State University" are not the state or the town).
+_THING_NOUNS = {
+    "academy", "avenue", "basilica", "bay", "canal", "center", "centre", "chapel", "college", "creek",
+    "falls", "harbor", "harbour", "island", "islands", "lake", "mountains", "ocean", "peninsula", "river",
+    "road", "school", "sea", "springs", "square", "street", "township", "university",
+}  # fmt: skip
 # Generic words after a name that say which kind of place it is ("Homs province").
 _ADMIN_WORDS = {
     "province",
@@ -218,7 +239,7 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
         if ent.label_ == "NORP" and not adjectives:
             continue
         m = _lookup_span(doc, gaz, ent.start, ent.end, rule="ner", adjectives=adjectives)
-        if m is None:
+        if m is None or (m.end - m.start == 1 and doc[m.start].lower_ in _COMPASS):
             continue
         if ent.label_ in _NOT_PLACE_LABELS:  # the small model has tagged "Niger" as a DATE
             if not any(e.cls == "country" and e.name_kind == "main" for e in m.entries):
@@ -300,12 +321,53 @@ class _DocLook:
         return self.headline[k]
 
 
+def _foreign_word(t: Token) -> bool:
+    """A capitalised word that is no English word, stop word or acronym: part of a foreign name."""
+    return (
+        is_name_token(t)
+        and not t.is_upper
+        and not t.is_stop
+        and not t.like_num
+        and not is_english_word(t.vocab, t.lower_)
+    )
+
+
+def _part_of_longer_name(doc: Doc, m: _Mention, ent: SpacySpan | None) -> bool:
+    """A name followed by a noun that makes it something else ("Mississippi River"), a compass word
+    alone, a generic word inside a longer name ("West Surrey Racing"), or the first word of a place name
+    the gazetteer does not know, followed by a word that is no English word ("Beni" of "Beni Suef"):
+    not a mention of its own. "Manila Cathedral", "North Dallas", "Nazi Germany" keep their place."""
+    after = []
+    for t in doc[m.end : m.end + 3]:
+        if not is_name_token(t):
+            break
+        after.append(t)
+    if after and after[0].lower_ in _THING_NOUNS:
+        return True
+    before = doc[m.start - 1] if m.start > 0 and not doc[m.start - 1].is_sent_start else None
+    if (
+        m.end - m.start == 1
+        and not any(e.cls in ("country", "region") and e.name_kind == "main" for e in m.entries)
+        and ((after and _foreign_word(after[0])) or (before is not None and _foreign_word(before)))
+    ):
+        return True  # one word of a longer name the gazetteer does not know ("Beni Suef", "Goz Beida")
+    if m.end - m.start == 1 and doc[m.start].lower_ in _COMPASS:
+        return True
+    if m.end - m.start == 1 and doc[m.start].lower_ in _GENERIC:
+        near = [doc[i] for i in (m.start - 1, m.end) if 0 <= i < len(doc)]
+        if any(is_name_token(t) and not t.is_sent_start and t.whitespace_ is not None for t in near):
+            return True
+    return False
+
+
 def _accept_ngram(doc: Doc, m: _Mention, label: list[str], ent_of: list, look: _DocLook) -> bool:
     toks = doc[m.start : m.end]
     labels = {label[i] for i in range(m.start, m.end)}
     if "NORP" in labels:
         return False
     ent = ent_of[m.start]
+    if _part_of_longer_name(doc, m, ent):
+        return False
     if "PERSON" in labels and ent is not None and (ent.start != m.start or ent.end != m.end):
         return False  # part of a person's name ("Victoria Beckham")
     if m.end - m.start == 1:
@@ -360,7 +422,8 @@ def _prior(e: Entry, m: _Mention) -> float:
     elif e.cls == "facility":
         s = 7.0 if m.end - m.start > 1 else 2.0
     elif e.cls == "city":
-        s += (1.0 if m.hint == "city" else 0.0) + (2.0 if e.capital else 0.0)
+        # A capital's old or foreign name ("Salisbury" for Harare) earns no capital's bonus.
+        s += (1.0 if m.hint == "city" else 0.0) + (2.0 if e.capital and e.name_kind == "main" else 0.0)
     if e.name_kind == "alt":
         s -= 1.5
     elif e.name_kind == "demonym":

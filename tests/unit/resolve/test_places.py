@@ -175,3 +175,36 @@ def test_unresolved_place_takes_its_container_point(nlp, gaz) -> None:
     got = event_location(_cand(doc, "killed", ("A civilian",)), ctx)
     assert got is not None and got.text == "Zuqaq al-Mukhtar"
     assert got.name == "Damascus" and got.lat is not None and "within-" in got.method
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "dropped"),
+    [
+        ("Protesters gathered outside the West Wing on Friday.", set(), {"West"}),
+        ("Storms hit the East of England and the West.", {"England"}, {"East", "West"}),
+        ("The ferry sank in the Mississippi River near Memphis.", {"Memphis"}, {"Mississippi"}),
+        ("Fans filled the Rogers Centre in Toronto on Sunday.", {"Toronto"}, {"Rogers"}),
+        ("Refugees arrived in Beni Suef from Cairo.", {"Cairo"}, {"Beni"}),
+        ("The envoy visited Manila Cathedral and the Vatican Gardens.", {"Manila", "Vatican"}, set()),
+        ("Troops moved into North Dallas and Greater Manchester.", {"Dallas", "Manchester"}, set()),
+    ],
+)
+def test_a_word_of_a_longer_name_is_no_place(nlp, gaz, text: str, kept: set, dropped: set) -> None:
+    got = set(_places(nlp, gaz, text))
+    assert kept <= got, got
+    assert not dropped & got, got
+
+
+def test_an_old_name_of_a_capital_does_not_outrank_a_town_of_that_name(nlp, gaz) -> None:
+    got = {
+        p.text: p
+        for p in find_places(nlp("Police in Salisbury, England, said the city was calm."), None, gaz)
+    }
+    assert got["Salisbury"].country == "GBR"
+
+
+def test_countries_sit_at_their_geonames_point(nlp, gaz) -> None:
+    got = {p.text: p for p in find_places(nlp("Canada and the United States signed the deal."), None, gaz)}
+    assert (got["Canada"].lat, got["Canada"].lon) == pytest.approx((60.10867, -113.64258))
+    assert got["Canada"].geonames_id == 6251999
+    assert (got["United States"].lat, got["United States"].lon) == pytest.approx((39.76, -98.5))
