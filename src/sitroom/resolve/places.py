@@ -238,7 +238,15 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
     for ent in ents:
         if ent.label_ == "NORP" and not adjectives:
             continue
-        m = _lookup_span(doc, gaz, ent.start, ent.end, rule="ner", adjectives=adjectives)
+        end = ent.end  # the small model cuts hyphenated names: "Guinea" of "Guinea-Bissau"
+        while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_:
+            if doc[end].whitespace_ or not is_name_token(doc[end + 1]):
+                break
+            end += 2
+        m = None
+        if end > ent.end:
+            m = _lookup_span(doc, gaz, ent.start, end, rule="ner", adjectives=adjectives)
+        m = m or _lookup_span(doc, gaz, ent.start, ent.end, rule="ner", adjectives=adjectives)
         if m is None or (m.end - m.start == 1 and doc[m.start].lower_ in _COMPASS):
             continue
         if ent.label_ in _NOT_PLACE_LABELS:  # the small model has tagged "Niger" as a DATE
@@ -433,7 +441,7 @@ def _prior(e: Entry, m: _Mention) -> float:
 
 def _score_all(
     ms: list[_Mention],
-    focus: dict[str, float],
+    focus: list[dict[str, float]],
     pairs: dict[int, Entry],
     areas: Counter[str] | None = None,
     boost: dict[int, dict[str, float]] | None = None,
@@ -462,7 +470,7 @@ def _score_all(
                 and any(t.country == e.country and t.name_kind == "main" for t in towns)
             ):
                 s -= 3.0
-            s += 3.0 * focus.get(e.country or "", 0.0) + boost.get(idx, {}).get(e.gid, 0.0)
+            s += 3.0 * focus[idx].get(e.country or "", 0.0) + boost.get(idx, {}).get(e.gid, 0.0)
             if (
                 areas
                 and e.cls != "country"
@@ -486,6 +494,11 @@ def _score_all(
         m.scores = scores
 
 
+def _focus(votes: Counter[str]) -> dict[str, float]:
+    total = sum(votes.values()) or 1.0
+    return {c: min(1.0, v / total * 2) for c, v in votes.items() if v >= 1.0}
+
+
 def _best(m: _Mention) -> int:
     return max(range(len(m.entries)), key=lambda i: m.scores[i])
 
@@ -505,18 +518,22 @@ def _resolve(doc: Doc, ms: list[_Mention], keep: set[int] | None = None) -> list
                     x.country == e.country and (e.cls == "country" or x.admin1 == e.name) for x in m.entries
                 )
             }
-    _score_all(ms, {}, pairs, boost=boost)
+    _score_all(ms, [{}] * len(ms), pairs, boost=boost)
     for i, m in enumerate(ms[:-1]):
         if m.within == "pair":
             pairs[i] = ms[i + 1].entries[_best(ms[i + 1])]
-    # Focus from a first pass: confident mentions vote for their country.
-    votes: Counter[str] = Counter()
+    # Focus from a first pass: confident mentions vote for their country. A mention's own vote does
+    # not count for it ("Georgia ... Atlanta": Atlanta's vote, not Georgia's, says which Georgia).
+    own: list[tuple[str, float]] = []
     for m in ms:
         b = m.entries[_best(m)]
-        if b.country:
-            votes[b.country] += 1.0 if b.cls == "country" else 0.6
-    total = sum(votes.values()) or 1.0
-    focus = {c: min(1.0, v / total * 2) for c, v in votes.items() if v >= 1.0}
+        own.append((b.country or "", 1.0 if b.cls == "country" else 0.6))
+    votes: Counter[str] = Counter()
+    for c, w in own:
+        if c:
+            votes[c] += w
+    focus = _focus(votes)
+    focus_of = [_focus(votes - Counter({c: w})) if c else focus for c, w in own]
     # Admin1 areas the other mentions sit in ("Seattle ... Washington" -> the state).
     areas: Counter[str] = Counter()
     for m in ms:
@@ -525,7 +542,7 @@ def _resolve(doc: Doc, ms: list[_Mention], keep: set[int] | None = None) -> list
             areas[b.admin1] += 1
         elif b.cls == "admin1":
             areas[b.name] += 1
-    _score_all(ms, focus, pairs, areas, boost)
+    _score_all(ms, focus_of, pairs, areas, boost)
     out = []
     for i, m in enumerate(ms):
         b = _best(m)

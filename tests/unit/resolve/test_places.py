@@ -208,3 +208,8 @@ def test_countries_sit_at_their_geonames_point(nlp, gaz) -> None:
     assert (got["Canada"].lat, got["Canada"].lon) == pytest.approx((60.10867, -113.64258))
     assert got["Canada"].geonames_id == 6251999
     assert (got["United States"].lat, got["United States"].lon) == pytest.approx((39.76, -98.5))
+
+
+def test_a_hyphenated_name_cut_by_the_ner_is_read_whole(nlp, gaz) -> None:
+    got = _places(nlp, gaz, "Cholera spread in Guinea-Bissau last week.")
+    assert got == {"Guinea-Bissau": "iso:GNB"}
