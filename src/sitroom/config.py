@@ -28,6 +28,7 @@ class Settings:
     user_agent: str = "Sitroom/0.1 (+news event extraction; polite crawler)"
     fetch_timeout: int = 20  # seconds per connect / read; a whole fetch gets three times this
     fetch_max_bytes: int = 10_000_000  # a longer body is dropped as it streams in
+    obey_robots: bool = True  # skip URLs a host's robots.txt disallows; slow to its Crawl-delay
     # Parse only sentences that can hold an event (nlp.cascade): see BENCHMARKS.md for recall and speed.
     cascade: bool = False
 

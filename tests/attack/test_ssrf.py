@@ -25,7 +25,7 @@ class RebindingDNS:
 
 def _fetcher(handler, resolver) -> Fetcher:
     return Fetcher(
-        WebSettings(min_interval=0),
+        WebSettings(min_interval=0, obey_robots=False),
         transport=httpx.MockTransport(handler),
         resolver=resolver,
         sleep=lambda s: None,

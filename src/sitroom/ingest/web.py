@@ -1,6 +1,7 @@
 """Fetching URLs with httpx, politely and safely: timeouts, a size cap (the body is streamed and
 dropped past the cap), a bounded number of redirects, a user agent naming Sitroom, at least
-`min_interval` seconds between two requests to one host, and an SSRF guard.
+`min_interval` seconds between two requests to one host (longer when the host's robots.txt asks for a
+Crawl-delay), robots.txt obeyed (RFC 9309, stdlib `urllib.robotparser`), and an SSRF guard.
 
 The guard resolves the host itself, refuses loopback, private, link-local, multicast, reserved and
 cloud-metadata addresses (unless `allow_private`), and then connects to the very IP it checked: the
@@ -25,6 +26,8 @@ from sitroom.errors import E_UNSUPPORTED, InputError
 from sitroom.records import Article, Failure, Stage
 
 if TYPE_CHECKING:
+    from urllib.robotparser import RobotFileParser
+
     import httpx
 
     from sitroom.config import Settings
@@ -36,6 +39,7 @@ E_TOO_LARGE = "E_TOO_LARGE"  # the body is over max_bytes
 E_TIMEOUT = "E_TIMEOUT"  # a timeout, or the whole fetch took longer than its deadline
 E_REDIRECTS = "E_REDIRECTS"  # too many redirects, or a redirect to a scheme other than http(s)
 E_DNS = "E_DNS"  # the host name does not resolve
+E_ROBOTS = "E_ROBOTS"  # the host's robots.txt disallows the URL for our user agent
 
 # Addresses that are "global" by the book but serve instance metadata in clouds.
 METADATA_IPS = frozenset(
@@ -46,6 +50,8 @@ METADATA_IPS = frozenset(
     }
 )
 SCHEMES = ("http", "https")
+ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: a crawler must read at least 500 KiB; more is ignored
+MAX_CRAWL_DELAY = 60.0  # seconds: a longer Crawl-delay is capped (one host must not stall a run)
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 Resolver = Callable[[str, int], list[str]]  # (host, port) -> IP addresses as text
@@ -103,6 +109,7 @@ class WebSettings:
     max_redirects: int = 5
     min_interval: float = 1.0  # seconds between two requests to the same host
     allow_private: bool = False
+    obey_robots: bool = True  # read each host's robots.txt and skip what it disallows
 
     @classmethod
     def from_settings(cls, s: Settings) -> WebSettings:
@@ -113,6 +120,7 @@ class WebSettings:
             max_bytes=int(getattr(s, "fetch_max_bytes", d.max_bytes)),
             min_interval=float(getattr(s, "fetch_min_interval", d.min_interval)),
             allow_private=_truthy(getattr(s, "allow_private_urls", False)),
+            obey_robots=_truthy(getattr(s, "obey_robots", True)),
         )
 
 
@@ -131,6 +139,14 @@ class FetchError(InputError):
     code = E_FETCH
 
 
+class HTTPStatusError(FetchError):
+    """The server answered with an error status (kept: robots.txt rules depend on it)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message, code=E_FETCH)
+        self.status = status
+
+
 @dataclass(slots=True)
 class HostPacer:
     """At least `interval` seconds between the starts of two requests to one host."""
@@ -141,12 +157,18 @@ class HostPacer:
     _last: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    _slower: dict[str, float] = field(default_factory=dict)  # host -> its robots.txt Crawl-delay
+
+    def slow_down(self, host: str, seconds: float) -> None:
+        self._slower[host] = min(MAX_CRAWL_DELAY, max(0.0, seconds))
+
     def wait(self, host: str) -> float:
         """Sleep as long as politeness asks; returns the seconds slept."""
         with self._lock:
             now = self.clock()
             last = self._last.get(host)
-            delay = 0.0 if last is None else max(0.0, last + self.interval - now)
+            gap = max(self.interval, self._slower.get(host, 0.0))
+            delay = 0.0 if last is None else max(0.0, last + gap - now)
             self._last[host] = now + delay
         if delay > 0:
             self.sleep(delay)
@@ -172,6 +194,8 @@ class Fetcher:
         self.resolver = resolver
         self.clock = clock
         self.pacer = HostPacer(self.settings.min_interval, clock, sleep)
+        self._robots: dict[str, RobotFileParser] = {}  # "scheme://host:port" -> its rules
+        self._robots_down: dict[str, str] = {}  # origin -> why its robots.txt could not be read
         t = self.settings.timeout
         self._client = httpx.Client(
             transport=transport,
@@ -235,6 +259,12 @@ class Fetcher:
         current = url
         for _hop in range(self.settings.max_redirects + 1):
             scheme, host, port, ip = self.check_url(current)
+            if self.settings.obey_robots and not self.robots(scheme, host, port).can_fetch(
+                self.settings.user_agent, current
+            ):
+                down = self._robots_down.get(f"{scheme}://{host}:{port}")
+                why = f"its robots.txt is unreachable ({down})" if down else "disallowed by its robots.txt"
+                raise FetchError(f"{current}: {why}", code=E_ROBOTS)
             self.pacer.wait(host)
             try:
                 resp = self._get(current, scheme, host, port, ip, deadline)
@@ -258,9 +288,52 @@ class Fetcher:
             f"{url}: more than {self.settings.max_redirects} redirects (last: {current})", code=E_REDIRECTS
         )
 
+    def robots(self, scheme: str, host: str, port: int) -> RobotFileParser:
+        """The host's robots.txt rules, fetched once (through the same guard and pacing). As RFC 9309
+        says: a 4xx answer means no rules; a 5xx answer or no answer means nothing may be fetched."""
+        from urllib.robotparser import RobotFileParser
+
+        origin = f"{scheme}://{host}:{port}"
+        rules = self._robots.get(origin)
+        if rules is not None:
+            return rules
+        rules = RobotFileParser(f"{origin}/robots.txt")
+        default = (scheme == "https" and port == 443) or (scheme == "http" and port == 80)
+        current = f"{scheme}://{host}{'' if default else f':{port}'}/robots.txt"
+        deadline = self.clock() + 3 * self.settings.timeout
+        try:
+            for _hop in range(self.settings.max_redirects + 1):
+                s, h, p, ip = self.check_url(current)
+                self.pacer.wait(h)
+                got = self._get(current, s, h, p, ip, deadline, truncate=ROBOTS_MAX_BYTES)
+                if isinstance(got, str):
+                    current = got
+                    continue
+                text = got[3].decode("utf-8", errors="replace")
+                rules.parse(text.splitlines())
+                break
+            else:
+                rules.disallow_all = True  # a redirect loop: treated as unreachable
+        except HTTPStatusError as e:
+            if 400 <= e.status < 500:
+                rules.allow_all = True
+            else:
+                rules.disallow_all = True
+                self._robots_down[origin] = f"HTTP {e.status}"
+        except FetchError as e:
+            rules.disallow_all = True  # unreachable (blocked, DNS, timeout): RFC 9309 says assume all
+            self._robots_down[origin] = e.code
+        delay = rules.crawl_delay(self.settings.user_agent)
+        if delay:
+            self.pacer.slow_down(host, float(delay))
+        self._robots[origin] = rules
+        return rules
+
     def _get(
-        self, url: str, scheme: str, host: str, port: int, ip: str, deadline: float
+        self, url: str, scheme: str, host: str, port: int, ip: str, deadline: float, *, truncate: int = 0
     ) -> str | tuple[int, str, str | None, bytes]:
+        """One request to the pinned IP: a redirect target, or (status, media type, charset, body).
+        `truncate` > 0 keeps the first that many bytes of a longer body instead of refusing it."""
         parts = urlsplit(url)
         ip_host = f"[{ip}]" if ":" in ip else ip
         default = (scheme == "https" and port == 443) or (scheme == "http" and port == 80)
@@ -280,10 +353,10 @@ class Fetcher:
                     raise FetchError(f"{url}: redirect {resp.status_code} without a Location", code=E_FETCH)
                 return urljoin(url, loc.strip())
             if resp.status_code >= 400:
-                raise FetchError(f"{url}: HTTP {resp.status_code}", code=E_FETCH)
-            max_bytes = self.settings.max_bytes
+                raise HTTPStatusError(f"{url}: HTTP {resp.status_code}", resp.status_code)
+            max_bytes = truncate or self.settings.max_bytes
             declared = resp.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
+            if not truncate and declared and declared.isdigit() and int(declared) > max_bytes:
                 raise FetchError(
                     f"{url}: {declared} bytes declared, more than the {max_bytes} allowed", code=E_TOO_LARGE
                 )
@@ -291,6 +364,9 @@ class Fetcher:
             size = 0
             for chunk in resp.iter_bytes():  # decoded (gzip) bytes: the cap holds after decompression
                 size += len(chunk)
+                if size > max_bytes and truncate:
+                    chunks.append(chunk[: max_bytes - (size - len(chunk))])
+                    break
                 if size > max_bytes:
                     raise FetchError(f"{url}: body over the {max_bytes} bytes allowed", code=E_TOO_LARGE)
                 if self.clock() > deadline:

@@ -59,7 +59,7 @@ def fetcher(pages: dict[str, str], calls: list[str] | None = None) -> Fetcher:
         return httpx.Response(200, headers={"content-type": "text/html"}, content=body.encode())
 
     return Fetcher(
-        WebSettings(min_interval=0),
+        WebSettings(min_interval=0, obey_robots=False),
         transport=httpx.MockTransport(handler),
         resolver=lambda h, p: ["93.184.216.34"],
     )
@@ -162,7 +162,7 @@ def test_feed_url_through_read():
         return httpx.Response(200, headers={"content-type": "application/rss+xml"}, content=rss(FULL))
 
     f = Fetcher(
-        WebSettings(min_interval=0),
+        WebSettings(min_interval=0, obey_robots=False),
         transport=httpx.MockTransport(handler),
         resolver=lambda h, p: ["93.184.216.34"],
     )

@@ -14,6 +14,7 @@ from sitroom.ingest.web import (
     E_DNS,
     E_FETCH,
     E_REDIRECTS,
+    E_ROBOTS,
     E_TIMEOUT,
     E_TOO_LARGE,
     Fetcher,
@@ -66,7 +67,7 @@ def resolver(host: str, port: int) -> list[str]:
 
 def make(handler, **kw) -> tuple[Fetcher, FakeClock]:
     clock = FakeClock()
-    settings = WebSettings(**{"min_interval": 1.0, **kw})
+    settings = WebSettings(**{"min_interval": 1.0, "obey_robots": False, **kw})
     f = Fetcher(
         settings, transport=httpx.MockTransport(handler), resolver=resolver, clock=clock, sleep=clock.sleep
     )
@@ -289,13 +290,89 @@ def test_loopback_server_only_with_allow_private():
     t.start()
     try:
         url = f"http://localhost:{server.server_port}/page"
-        with Fetcher(WebSettings(min_interval=0), resolver=lambda h, p: ["127.0.0.1"]) as f:
+        with Fetcher(
+            WebSettings(min_interval=0, obey_robots=False), resolver=lambda h, p: ["127.0.0.1"]
+        ) as f:
             with pytest.raises(FetchError) as e:
                 f.fetch(url)
             assert e.value.code == E_BLOCKED
-        with Fetcher(WebSettings(min_interval=0, allow_private=True, timeout=5)) as f:
+        with Fetcher(WebSettings(min_interval=0, allow_private=True, timeout=5, obey_robots=False)) as f:
             got = f.fetch(url)
             assert got.body == PAGE
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- robots.txt --------------------------------------------------------------------------------
+ROBOTS = b"User-agent: *\nDisallow: /private/\nCrawl-delay: 5\n\nUser-agent: Sitroom\nDisallow: /nosit/\n"
+
+
+def robots_site(robots: httpx.Response, paths: list[str]):
+    def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        if request.url.path == "/robots.txt":
+            return robots
+        return html(request)
+
+    return handler
+
+
+def test_robots_rules_are_read_once_per_host_and_obeyed():
+    paths: list[str] = []
+    star = b"User-agent: *\nDisallow: /private/\n"
+    f, _ = make(robots_site(httpx.Response(200, content=star), paths), obey_robots=True)
+    assert f.fetch("https://news.example/a").status == 200
+    with pytest.raises(FetchError) as e:
+        f.fetch("https://news.example/private/b")
+    assert e.value.code == E_ROBOTS and "robots.txt" in str(e.value)
+    assert paths == ["/robots.txt", "/a"]  # one robots.txt read; the disallowed page never requested
+
+
+def test_robots_rules_for_our_agent_win_over_the_star_group():
+    paths: list[str] = []
+    f, _ = make(robots_site(httpx.Response(200, content=ROBOTS), paths), obey_robots=True)
+    with pytest.raises(FetchError) as e:
+        f.fetch("https://news.example/nosit/c")
+    assert e.value.code == E_ROBOTS
+    assert f.fetch("https://news.example/private/ok").status == 200  # the star group is not ours
+
+
+def test_crawl_delay_slows_the_host_down():
+    paths: list[str] = []
+    f, clock = make(
+        robots_site(httpx.Response(200, content=b"User-agent: *\nCrawl-delay: 7\n"), paths),
+        obey_robots=True,
+        min_interval=1.0,
+    )
+    f.fetch("https://news.example/a")
+    f.fetch("https://news.example/b")
+    assert clock.slept[-1] == pytest.approx(7.0)
+
+
+@pytest.mark.parametrize(("status", "allowed"), [(404, True), (403, True), (500, False), (503, False)])
+def test_robots_status_rules(status: int, allowed: bool):
+    paths: list[str] = []
+    f, _ = make(robots_site(httpx.Response(status), paths), obey_robots=True)
+    if allowed:
+        assert f.fetch("https://news.example/a").status == 200
+    else:
+        with pytest.raises(FetchError) as e:
+            f.fetch("https://news.example/a")
+        assert e.value.code == E_ROBOTS
+
+
+def test_a_disallowed_url_becomes_a_failure_record():
+    paths: list[str] = []
+    f, _ = make(
+        robots_site(httpx.Response(200, content=b"User-agent: *\nDisallow: /\n"), paths), obey_robots=True
+    )
+    (got,) = list(read_url("https://news.example/story", f))
+    assert isinstance(got, Failure) and got.code == E_ROBOTS
+
+
+def test_robots_can_be_switched_off():
+    paths: list[str] = []
+    f, _ = make(robots_site(httpx.Response(200, content=b"User-agent: *\nDisallow: /\n"), paths))
+    assert f.fetch("https://news.example/a").status == 200
+    assert paths == ["/a"]
