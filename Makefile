@@ -45,6 +45,7 @@ $(WEB_OUT): web/package.json web/package-lock.json web/build.mjs $(wildcard web/
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py --dev "$(SHARED)" --out BENCHMARKS.md
 	$(BIN)/python benchmarks/bench_batch.py --dev "$(SHARED)" --n 400 --json bench_batch.json
+	$(BIN)/python benchmarks/bench_geocode.py --dev "$(SHARED)"
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info demo.duckdb
