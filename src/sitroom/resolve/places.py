@@ -605,7 +605,7 @@ def adjectival(doc: Doc, p: PlaceRef) -> bool:
         return False
     if not where_noun(head):
         return True
-    # "Baghdad's district of Saiydiah", "the Belarus capital Minsk": the named part is the place.
+    # "Kabul's district of Karte Se", "the Mali capital Bamako": the named part is the place.
     return any(
         (c.dep_ == "prep" and c.lower_ == "of" and any(is_name_token(o) for o in c.children))
         or (c.dep_ in ("appos", "compound") and c.i > head.i and is_name_token(c))
