@@ -1132,3 +1132,27 @@ def _all_person_ents(ctx: ArticleContext) -> list[tuple[int, int]]:
         return [(e.start_char, e.end_char) for e in entities(ctx.doc) if e.label_ == "PERSON"]
     except (AttributeError, ValueError):
         return []
+
+
+@functools.cache
+def _implied_agents() -> dict[str, tuple[str, str]]:
+    return {r["lemma"]: (r["sector"], r["kind"]) for r in _rows("implied_agents.tsv")}
+
+
+def implied_actor(trigger: Span, lemma: str, country: str | None) -> ActorRef | None:
+    """The source an agentless event noun implies ("a coup" -> the military of the country it happened
+    in), anchored on the trigger as its evidence; None for other words or without a country."""
+    got = _implied_agents().get(lemma.lower())
+    if got is None or not country:
+        return None
+    sector, kind = got
+    return ActorRef(
+        text=trigger.text,
+        name=_actor_name(country, sector, None, lexicon()),
+        country=country,
+        sector=sector,
+        kind=kind,
+        id=country if kind == "state" else None,
+        start=trigger.start,
+        end=trigger.end,
+    )

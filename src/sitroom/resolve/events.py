@@ -16,6 +16,7 @@ from sitroom.records import (
     Evidence,
     PlaceRef,
     Precision,
+    Span,
 )
 from sitroom.resolve.context import ArticleContext
 
@@ -45,7 +46,7 @@ def published_date(article: Article) -> date | None:
 def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> ArticleResult:
     """Resolve every candidate of one article. Raises on bugs; the pipeline records them as failures."""
     from sitroom.config import load
-    from sitroom.resolve.actors import actor_mentions, resolve_actor
+    from sitroom.resolve.actors import actor_mentions, implied_actor, resolve_actor
     from sitroom.resolve.coding import code_event
     from sitroom.resolve.dates import event_date
     from sitroom.resolve.gazetteer import open_gazetteer
@@ -73,11 +74,15 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
         for i, loc in enumerate([location or _fallback_location(ctx, gaz), *others]):
             # one event per place; the copies' ids add the place's offsets
             suffix = f":{loc.start}" if i and loc is not None else ""
-            tgt, how = target, ""
+            src, tgt, how = source, target, ""
             if not target and location is not None:
                 place_actor = place_target(cand.event_type, loc)
                 if place_actor is not None:
                     tgt, how = (place_actor,), f"+{PLACE_TARGET}"
+            if not source and loc is not None:
+                agent = implied_actor(cand.trigger, _lemma(doc, cand.trigger), loc.country)
+                if agent is not None:
+                    src, how = (agent,), f"{how}+{IMPLIED_SOURCE}"
             events.append(
                 Event(
                     id=event_id(article.id, cand, suffix),
@@ -91,7 +96,7 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
                     context=coding.context,
                     acled_event_type=coding.acled_event_type,
                     acled_sub_event_type=coding.acled_sub_event_type,
-                    source=source,
+                    source=src,
                     target=tgt,
                     location=loc,
                     date=date,
@@ -114,6 +119,15 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
 
 
 PLACE_TARGET = "sitroom.resolve.place_target.v1"
+# "a coup" -> the military of its country (resolve/data/implied_agents.tsv)
+IMPLIED_SOURCE = "sitroom.resolve.implied_source.v1"
+
+
+def _lemma(doc: Doc, span: Span) -> str:
+    sp = doc.char_span(span.start, span.end, alignment_mode="expand")
+    return sp.root.lemma_ if sp is not None else span.text
+
+
 # Acts on a place hit the people there; other acts aimed at a place address its state.
 _ON_PEOPLE = frozenset({"ASSAULT", "COERCE"})
 

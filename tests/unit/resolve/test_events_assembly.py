@@ -36,3 +36,39 @@ def test_place_target(case):
     assert (ref.country, ref.sector, ref.kind) == want
     assert (ref.text, ref.start, ref.end) == ("Cizre", 40, 45)  # evidence: the place's own span
     assert ref.id == (country if want[2] == "state" else None)
+
+
+@pytest.mark.parametrize(
+    ("lemma", "country", "want"),
+    [
+        ("coup", "NER", ("NER", "MIL", "state", "Niger (military)")),
+        ("Protest", "SEN", ("SEN", "CVL", "nonstate", "Senegal (civilians)")),
+        ("attack", "NER", None),  # an attack names no agent of its own
+        ("coup", None, None),  # nor does a coup without a country
+    ],
+)
+def test_implied_actor(lemma, country, want):
+    from sitroom.records import Span
+    from sitroom.resolve.actors import implied_actor
+
+    trig = Span(start=12, end=16, text="coup")
+    ref = implied_actor(trig, lemma, country)
+    if want is None:
+        assert ref is None
+        return
+    assert (ref.country, ref.sector, ref.kind, ref.name) == want
+    assert (ref.text, ref.start, ref.end) == ("coup", 12, 16)  # evidence: the event noun itself
+
+
+@pytest.mark.slow
+def test_an_agentless_coup_is_its_countrys_military():
+    from sitroom.config import load
+    from sitroom.ingest import from_text
+    from sitroom.pipeline import process_articles
+
+    text = "Before the coup last year, Niger had hosted French troops."
+    (res,) = list(process_articles([from_text(text, ref="coup", published="2024-05-03")], load()))
+    coup = next(e for e in res.events if e.evidence.trigger == "coup")
+    assert [(a.country, a.sector) for a in coup.source] == [("NER", "MIL")]
+    assert coup.date is not None and coup.date.value == "2023"
+    assert "implied_source" in coup.method
