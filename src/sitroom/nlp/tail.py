@@ -14,28 +14,31 @@ class FastTail:
     the cost (together ~20% of a full parse, mostly per-token Python and Matcher work).
 
     The ruler's output for a token depends only on (lower form if a pattern names it, tag, dep, is
-    space) unless a multi-token or regex pattern can reach it. Tokens in reach of one, and keys not
-    seen yet, go through the real ruler on a window of a few tokens (the patterns span two), whose
-    results fill the cache. The lemmatizer is memoised on (orth, pos, morph), the key spaCy's own
-    cache uses. `FastTail.of(nlp)` is None for pipelines this does not fit (other patterns, or a
+    space) unless a multi-token or regex pattern matches over it. Those patterns are checked here
+    (their predicates only test LOWER, TAG, DEP and IS_SPACE, each known per token); the tokens of a
+    match, and keys not seen yet, go through the real ruler on a window around them, whose results
+    fill the cache. The lemmatizer is memoised on (orth, pos, morph), the key spaCy's own cache uses.
+    `FastTail.of(nlp)` is None for pipelines this does not fit (other keys or operators, or a
     component after the lemmatizer that may read lemmas): the real components then run."""
 
     _KEYS = frozenset({"TAG", "LOWER", "DEP", "IS_SPACE"})
 
-    def __init__(self, nlp: Language, lowers: frozenset[str], special: frozenset[str], regex: str) -> None:
-        import re
-
+    def __init__(self, nlp: Language, lowers: frozenset[str], special: list[list[dict]]) -> None:
         self.nlp = nlp
-        self.regex = re.compile(regex).search if regex else None  # any regex pattern: slow path
         self.ruler = nlp.get_pipe("attribute_ruler")
         self.lemmatizer = nlp.get_pipe("lemmatizer")
         self.lowers = lowers  # lower forms that single-token patterns name
-        self.special = special  # lower forms in multi-token or regex patterns: slow path
+        self.special = special  # multi-token and regex patterns: where they match, the slow path
+        self.margin = max((len(p) for p in special), default=1)  # window context on each side
         self.rules: dict[tuple, tuple[int, int, int]] = {}
         self.lemmas: dict[tuple[int, int, int], int] = {}
         strings = nlp.vocab.strings
         self._lower_ids = frozenset(strings.add(w) for w in lowers)
-        self._special_ids: dict[int, bool] = {}
+        # (pattern, slot) pairs a token fits, in two small caches: slots whose LOWER test passes, per
+        # lower form (their other tests per token key), and slots with no LOWER test, per (tag, dep, space)
+        self._by_lower: dict[int, tuple[tuple[int, int], ...]] = {}
+        self._by_rest: dict[tuple, tuple[tuple[int, int], ...]] = {}
+        self._rest_ok: dict[tuple, bool] = {}
 
     @staticmethod
     def of(nlp: Language) -> FastTail | None:
@@ -50,22 +53,31 @@ class FastTail:
         if set(names[names.index("attribute_ruler") :]) - {"attribute_ruler", "lemmatizer", "ner"}:
             return None  # the tail runs last: nothing else may read POS or lemmas before it
         lowers: set[str] = set()
-        special: set[str] = set()
-        regexes: list[str] = []
+        special: list[list[dict]] = []
         for p in nlp.get_pipe("attribute_ruler").patterns:
             for pattern in p["patterns"]:
+                if isinstance(pattern, str):
+                    return None  # a phrase pattern
+                regex = False
                 for tok in pattern:
                     if not set(tok) <= FastTail._KEYS:
-                        return None
-                    low = tok.get("LOWER")
-                    words = [low] if isinstance(low, str) else list(low.get("IN", [])) if low else []
-                    if isinstance(low, dict):
-                        if set(low) - {"IN", "REGEX"}:
-                            return None
-                        if "REGEX" in low:
-                            regexes.append(low["REGEX"])
-                    (special if len(pattern) > 1 else lowers).update(w.lower() for w in words)
-        return FastTail(nlp, frozenset(lowers), frozenset(special), "|".join(f"(?:{r})" for r in regexes))
+                        return None  # operators ("OP") or other attributes
+                    for want in tok.values():
+                        if isinstance(want, dict):
+                            if set(want) - {"IN", "NOT_IN", "REGEX"}:
+                                return None
+                            regex = regex or "REGEX" in want
+                if len(pattern) > 1 or regex:
+                    special.append([dict(t) for t in pattern])
+                    continue
+                low = pattern[0].get("LOWER") if pattern else None
+                if isinstance(low, dict):
+                    if "NOT_IN" in low:
+                        return None  # names every other word: no cache key can tell
+                    lowers.update(w.lower() for w in low.get("IN", []))
+                elif isinstance(low, str):
+                    lowers.add(low.lower())
+        return FastTail(nlp, frozenset(lowers), special)
 
     def after(self) -> list[str]:
         """The components this replaces, to disable in `nlp.pipe`."""
@@ -79,27 +91,22 @@ class FastTail:
         if n == 0:
             return doc
         cols = doc.to_array([LOWER, TAG, DEP, IS_SPACE, ORTH]).tolist()
-        flag = self._flag
-        near = [i for i, c in enumerate(cols) if flag(c[0])]
         lowers = self._lower_ids
         keys = [(c[0] if c[0] in lowers else 0, c[1], c[2], c[3]) for c in cols]
+        exact = self._matched(cols) if self.special else [False] * n
         rules = self.rules
         vals: list = [None] * n
-        exact = [False] * n  # in reach of a multi-token pattern: never from (or into) the cache
-        for i in near:
-            for j in range(max(0, i - 1), min(n, i + 2)):
-                exact[j] = True
         todo = []
         for i, k in enumerate(keys):
             if exact[i] or (v := rules.get(k)) is None:
                 todo.append(i)
             else:
                 vals[i] = v
-        # the real ruler on windows around what the cache cannot tell: patterns span <= 2 tokens, so
-        # a token with one neighbour on each side (or the doc's edge) inside the window is exact
+        # the real ruler on windows around what the cache cannot tell: a window holds every match
+        # over its tokens (patterns span <= margin tokens), so its results are those of the doc
         pending = iter(todo)
         j = next(pending, None)
-        for a, b in _segments(todo, n):
+        for a, b in _segments(todo, n, self.margin):
             sub = self.ruler(self._window(doc, a, b)).to_array([POS, MORPH, LEMMA]).tolist()
             while j is not None and j < b:
                 vals[j] = tuple(sub[j - a])
@@ -126,6 +133,71 @@ class FastTail:
         doc.from_array([POS, MORPH, LEMMA], np.array(out, dtype="uint64"))
         return doc
 
+    def _matched(self, cols: list[list[int]]) -> list[bool]:
+        """Tokens inside a match of a multi-token or regex pattern (their rule output may differ
+        from that of another token with the same key)."""
+        n = len(cols)
+        by_lower, by_rest = self._by_lower, self._by_rest
+        fit: list[tuple[tuple[int, int], ...]] = []
+        for c in cols:
+            low = by_lower.get(c[0])
+            if low is None:
+                low = self._lower_slots(c[0])
+            free = by_rest.get((c[1], c[2], c[3]))
+            if free is None:
+                free = self._free_slots(c[1], c[2], c[3])
+            if low:
+                low = tuple(ps for ps in low if self._rest(ps, c[1], c[2], c[3]))
+                fit.append(free + low)
+            else:
+                fit.append(free)
+        exact = [False] * n
+        for i, f in enumerate(fit):
+            for p, s in f:
+                if s != 0:
+                    continue
+                size = len(self.special[p])
+                if i + size <= n and all((p, k) in fit[i + k] for k in range(1, size)):
+                    for k in range(i, i + size):
+                        exact[k] = True
+        return exact
+
+    def _lower_slots(self, lower: int) -> tuple[tuple[int, int], ...]:
+        """Slots with a LOWER test that this lower form passes."""
+        text = self.nlp.vocab.strings[lower]
+        out = tuple(
+            (p, s)
+            for p, pattern in enumerate(self.special)
+            for s, tok in enumerate(pattern)
+            if "LOWER" in tok and _test(tok["LOWER"], text)
+        )
+        if len(self._by_lower) < 1_000_000:
+            self._by_lower[lower] = out
+        return out
+
+    def _free_slots(self, tag: int, dep: int, space: int) -> tuple[tuple[int, int], ...]:
+        """Slots with no LOWER test that a token with this tag, dep and is-space passes."""
+        out = tuple(
+            (p, s)
+            for p, pattern in enumerate(self.special)
+            for s, tok in enumerate(pattern)
+            if "LOWER" not in tok and self._rest((p, s), tag, dep, space)
+        )
+        self._by_rest[(tag, dep, space)] = out
+        return out
+
+    def _rest(self, slot: tuple[int, int], tag: int, dep: int, space: int) -> bool:
+        """Does a token with this tag, dep and is-space pass the slot's tests other than LOWER?"""
+        key = (slot, tag, dep, space)
+        got = self._rest_ok.get(key)
+        if got is None:
+            strings = self.nlp.vocab.strings
+            have = {"TAG": strings[tag], "DEP": strings[dep], "IS_SPACE": bool(space)}
+            tok = self.special[slot[0]][slot[1]]
+            got = all(_test(want, have[name]) for name, want in tok.items() if name != "LOWER")
+            self._rest_ok[key] = got
+        return got
+
     def _window(self, doc: Doc, a: int, b: int) -> Doc:
         """Tokens [a, b) with their tags and dependency labels (heads are not part of any pattern)."""
         from spacy.attrs import DEP, TAG
@@ -136,21 +208,25 @@ class FastTail:
         w.from_array([TAG, DEP], span.to_array([TAG, DEP]))
         return w
 
-    def _flag(self, lower: int) -> bool:
-        """Is this lower form named by a multi-token or regex pattern (cached per form)?"""
-        got = self._special_ids.get(lower)
-        if got is None:
-            text = self.nlp.vocab.strings[lower]
-            got = text in self.special or (self.regex is not None and bool(self.regex(text)))
-            self._special_ids[lower] = got
-        return got
+
+def _test(want: object, have: object) -> bool:
+    """One Matcher token test: a value, or a dict of IN / NOT_IN / REGEX (all must hold)."""
+    import re
+
+    if not isinstance(want, dict):
+        return have == want
+    if "IN" in want and have not in want["IN"]:
+        return False
+    if "NOT_IN" in want and have in want["NOT_IN"]:
+        return False
+    return not ("REGEX" in want and not re.search(want["REGEX"], str(have)))
 
 
-def _segments(idx: list[int], n: int) -> list[tuple[int, int]]:
-    """Windows [a, b) holding each index with one token of context on each side, merged."""
+def _segments(idx: list[int], n: int, margin: int = 2) -> list[tuple[int, int]]:
+    """Windows [a, b) holding each index with `margin - 1` tokens of context on each side, merged."""
     out: list[tuple[int, int]] = []
     for i in idx:
-        a, b = max(0, i - 1), min(n, i + 2)
+        a, b = max(0, i - margin + 1), min(n, i + margin)
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], b)
         else:

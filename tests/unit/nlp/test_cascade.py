@@ -54,7 +54,7 @@ TEXT = (
 
 @pytest.mark.slow
 def test_only_trigger_sentences_are_parsed_and_offsets_hold(nlp):
-    cas = Cascade(nlp)
+    cas = Cascade(nlp, lead=0)
     (doc,) = list(cas.pipe([TEXT]))
     assert doc.text == TEXT
     for t in doc:
@@ -75,11 +75,41 @@ def test_parsed_sentences_match_the_full_parse(nlp):
     cas = Cascade(nlp)
     (doc,) = list(cas.pipe([TEXT]))
     full = nlp(TEXT)
-    start = TEXT.index("On Monday")
-    got = [(t.idx, t.lemma_, t.pos_, t.tag_, t.ent_type_) for t in doc if t.idx >= start and not t.is_space]
-    want = [(t.idx, t.lemma_, t.pos_, t.tag_, t.ent_type_) for t in full if t.idx >= start and not t.is_space]
+    kept = {t.idx for t in doc if t.pos_ and not t.is_space}
+    assert len(kept) > 15
+    got = [(t.idx, t.lemma_, t.pos_, t.tag_, t.ent_type_) for t in doc if t.idx in kept]
+    want = [(t.idx, t.lemma_, t.pos_, t.tag_, t.ent_type_) for t in full if t.idx in kept]
     same = sum(g == w for g, w in zip(got, want, strict=True)) / len(want)
     assert same > 0.9
+
+
+@pytest.mark.slow
+def test_a_trigger_head_without_the_rest_of_its_pattern_is_not_parsed(nlp):
+    cas = Cascade(nlp, lead=0)
+    text = "The museum opened a new wing. Soldiers opened fire on the crowd. Officials in the city said so."
+    (doc,) = list(cas.pipe([text]))
+    parsed = {s.text.strip(): any(t.pos_ for t in s) for s in doc.sents}
+    assert not parsed["The museum opened a new wing."]  # "open" heads only "open fire"
+    assert parsed["Soldiers opened fire on the crowd."]
+    assert parsed["Officials in the city said so."]  # "say" needs no other word
+
+
+@pytest.mark.slow
+def test_the_lead_is_always_parsed(nlp):
+    (doc,) = list(Cascade(nlp, lead=2).pipe([TEXT]))
+    parsed = [any(t.pos_ for t in s) for s in doc.sents if s.text.strip()]
+    assert parsed[:2] == [True, True]  # "The weather was mild…", "It rained a little."
+    assert not parsed[3]  # "The museum opened a new wing."
+    assert any(e.text == "Tbilisi" for e in doc.ents)
+
+
+def test_rows_name_the_other_words_a_head_needs():
+    from sitroom.nlp.cascade import trigger_rows
+
+    rows = trigger_rows()
+    assert frozenset() in rows["say"]
+    assert any({"fire"} <= needs for needs in rows["open"])
+    assert all(needs for needs in rows["open"])
 
 
 @pytest.mark.slow
