@@ -5,53 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from sitroom.records import Article, Candidate, Span
-from sitroom.resolve.context import ArticleContext
-from sitroom.resolve.gazetteer import open_gazetteer
-from sitroom.resolve.location import _name_chunks, event_location, place_phrases
-from sitroom.resolve.places import article_focus, find_places
+from sitroom.resolve.location import _name_chunks
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from sitroom.nlp import load
-
-    return load()
-
-
-@pytest.fixture(scope="module")
-def gaz():
-    return open_gazetteer()
-
-
-def _locate(nlp, gaz, text: str, trigger: str, actors: tuple[str, ...] = ()):
-    doc = nlp(text)
-    places = tuple(find_places(doc, None, gaz))
-    ctx = ArticleContext(
-        article=Article(id="t", ref="t", text=text),
-        doc=doc,
-        published=None,
-        places=places,
-        focus=article_focus(places),
-    )
-    tok = next(t for t in doc if t.text == trigger)
-    sent = tok.sent
-
-    def span(s: str) -> Span:
-        i = text.index(s)
-        return Span(start=i, end=i + len(s), text=s)
-
-    cand = Candidate(
-        event_type="X",
-        cameo="0",
-        trigger=Span(start=tok.idx, end=tok.idx + len(tok), text=tok.text),
-        sentence=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
-        source=tuple(span(a) for a in actors),
-        places=tuple(place_phrases(doc, tok)),
-    )
-    return event_location(cand, ctx)
 
 
 @pytest.mark.parametrize(
@@ -123,8 +79,8 @@ def _locate(nlp, gaz, text: str, trigger: str, actors: tuple[str, ...] = ()):
         ),
     ],
 )
-def test_event_location(nlp, gaz, text, trigger, actors, want) -> None:
-    got = _locate(nlp, gaz, text, trigger, actors)
+def test_event_location(locate, text, trigger, actors, want) -> None:
+    got = locate(text, trigger, actors)
     assert (got.text if got else None) == want, got
     if got is not None:
         assert text[got.start : got.end] == got.text and "event:" in got.method
@@ -148,8 +104,8 @@ def test_event_location(nlp, gaz, text, trigger, actors, want) -> None:
         ),
     ],
 )
-def test_unresolved_names(nlp, gaz, text, trigger, want) -> None:
-    got = _locate(nlp, gaz, text, trigger)
+def test_unresolved_names(locate, text, trigger, want) -> None:
+    got = locate(text, trigger)
     assert got is not None and got.text == want, got
 
 

@@ -4,25 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from sitroom.records import Article, Candidate, Precision, Span
-from sitroom.resolve.context import ArticleContext
-from sitroom.resolve.gazetteer import open_gazetteer
-from sitroom.resolve.location import event_location, place_phrases
+from sitroom.records import Precision
+from sitroom.resolve.location import place_phrases
 from sitroom.resolve.places import article_focus, find_places
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from sitroom.nlp import load
-
-    return load()
-
-
-@pytest.fixture(scope="module")
-def gaz():
-    return open_gazetteer()
 
 
 def _places(nlp, gaz, text: str) -> dict[str, str]:
@@ -79,33 +65,6 @@ def test_article_focus(nlp, gaz) -> None:
     assert article_focus(find_places(nlp(text), None, gaz))[0] == "NER"
 
 
-def _ctx(nlp, gaz, text: str):
-    doc = nlp(text)
-    places = tuple(find_places(doc, None, gaz))
-    art = Article(id="t", ref="t", text=text)
-    return doc, ArticleContext(
-        article=art, doc=doc, published=None, places=places, focus=article_focus(places)
-    )
-
-
-def _cand(doc, trigger: str, actors: tuple[str, ...] = ()) -> Candidate:
-    tok = next(t for t in doc if t.text == trigger)
-    sent = tok.sent
-
-    def span(s: str) -> Span:
-        i = doc.text.index(s)
-        return Span(start=i, end=i + len(s), text=s)
-
-    return Candidate(
-        event_type="X",
-        cameo="0",
-        trigger=Span(start=tok.idx, end=tok.idx + len(tok), text=tok.text),
-        sentence=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
-        source=tuple(span(a) for a in actors),
-        places=tuple(place_phrases(doc, tok)),
-    )
-
-
 @pytest.mark.parametrize(
     ("text", "trigger", "actors", "want"),
     [
@@ -154,9 +113,8 @@ def _cand(doc, trigger: str, actors: tuple[str, ...] = ()) -> Candidate:
         ("Two U.S. soldiers were killed in a U.S. airstrike.", "killed", ("Two U.S. soldiers",), None),
     ],
 )
-def test_event_location(nlp, gaz, text, trigger, actors, want) -> None:
-    doc, ctx = _ctx(nlp, gaz, text)
-    got = event_location(_cand(doc, trigger, actors), ctx)
+def test_event_location(locate, text, trigger, actors, want) -> None:
+    got = locate(text, trigger, actors)
     assert (got.text if got else None) == want
     if got is not None:
         assert text[got.start : got.end] == got.text and "event:" in got.method
@@ -169,10 +127,9 @@ def test_place_phrases(nlp) -> None:
     assert any("Reynosa" in t for t in texts)
 
 
-def test_unresolved_place_takes_its_container_point(nlp, gaz) -> None:
+def test_unresolved_place_takes_its_container_point(locate) -> None:
     text = "A civilian was killed by a mortar in the Zuqaq al-Mukhtar neighbourhood of central Damascus."
-    doc, ctx = _ctx(nlp, gaz, text)
-    got = event_location(_cand(doc, "killed", ("A civilian",)), ctx)
+    got = locate(text, "killed", ("A civilian",))
     assert got is not None and got.text == "Zuqaq al-Mukhtar"
     assert got.name == "Damascus" and got.lat is not None and "within-" in got.method
 
