@@ -175,6 +175,14 @@ class HostPacer:
         return delay
 
 
+def _netloc(host: str, scheme: str, port: int) -> str:
+    """host[:port] as a URL or Host header writes it: the port only when it is not the scheme's
+    default, an IPv6 address in brackets."""
+    h = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    default = (scheme == "https" and port == 443) or (scheme == "http" and port == 80)
+    return h if default else f"{h}:{port}"
+
+
 class Fetcher:
     """One httpx client for many fetches. `transport`, `resolver`, `clock` and `sleep` are for tests
     (httpx.MockTransport, a fake DNS); the defaults are the real network and clock."""
@@ -298,8 +306,7 @@ class Fetcher:
         if rules is not None:
             return rules
         rules = RobotFileParser(f"{origin}/robots.txt")
-        default = (scheme == "https" and port == 443) or (scheme == "http" and port == 80)
-        current = f"{scheme}://{host}{'' if default else f':{port}'}/robots.txt"
+        current = f"{scheme}://{_netloc(host, scheme, port)}/robots.txt"
         deadline = self.clock() + 3 * self.settings.timeout
         try:
             for _hop in range(self.settings.max_redirects + 1):
@@ -334,14 +341,8 @@ class Fetcher:
     ) -> str | tuple[int, str, str | None, bytes]:
         """One request to the pinned IP: a redirect target, or (status, media type, charset, body).
         `truncate` > 0 keeps the first that many bytes of a longer body instead of refusing it."""
-        parts = urlsplit(url)
-        ip_host = f"[{ip}]" if ":" in ip else ip
-        default = (scheme == "https" and port == 443) or (scheme == "http" and port == 80)
-        netloc = ip_host if default else f"{ip_host}:{port}"
-        pinned = parts._replace(scheme=scheme, netloc=netloc).geturl()
-        host_header = host if default else f"{host}:{port}"
-        if ":" in host and not host.startswith("["):
-            host_header = f"[{host}]" if default else f"[{host}]:{port}"
+        pinned = urlsplit(url)._replace(scheme=scheme, netloc=_netloc(ip, scheme, port)).geturl()
+        host_header = _netloc(host, scheme, port)
         req = self._client.build_request(
             "GET", pinned, headers={"Host": host_header}, extensions={"sni_hostname": host}
         )

@@ -140,7 +140,6 @@ class Cascade:
         self.heads = frozenset(self.rows)
         self.needed = frozenset(w for rows in self.rows.values() for needs in rows for w in needs)
         self.irregular = _irregular(nlp)
-        self._hit: dict[str, bool] = {}
         self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._split = self._splitter(nlp)
         self.tail = FastTail.of(nlp) if fast_tail else None
@@ -153,15 +152,6 @@ class Cascade:
         from spacy.pipeline import Sentencizer
 
         return Sentencizer()
-
-    def word_hits(self, low: str) -> bool:
-        """Could this word form head a trigger row?"""
-        got = self._hit.get(low)
-        if got is None:
-            got = not self.heads.isdisjoint(keys(low, self.irregular))
-            if len(self._hit) < 500_000:
-                self._hit[low] = got
-        return got
 
     def _word(self, low: str) -> tuple[frozenset[str], frozenset[str]]:
         """(trigger heads, other pattern words) this word form may be (cached per form)."""

@@ -71,6 +71,7 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
         location = event_location(cand, ctx)
         others = coordinated_locations(cand, ctx, location) if location else []
         date = event_date(cand, ctx)
+        lemma = "" if source else _lemma(doc, cand.trigger)  # an agentless noun may imply its agent
         for i, loc in enumerate([location or _fallback_location(ctx, gaz), *others]):
             # one event per place; the copies' ids add the place's offsets
             suffix = f":{loc.start}" if i and loc is not None else ""
@@ -80,7 +81,7 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
                 if place_actor is not None:
                     tgt, how = (place_actor,), f"+{PLACE_TARGET}"
             if not source and loc is not None:
-                agent = implied_actor(cand.trigger, _lemma(doc, cand.trigger), loc.country)
+                agent = implied_actor(cand.trigger, lemma, loc.country)
                 if agent is not None:
                     src, how = (agent,), f"{how}+{IMPLIED_SOURCE}"
             events.append(

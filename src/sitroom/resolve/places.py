@@ -340,32 +340,27 @@ def _foreign_word(t: Token) -> bool:
     )
 
 
-def _part_of_longer_name(doc: Doc, m: _Mention, ent: SpacySpan | None) -> bool:
+def _part_of_longer_name(doc: Doc, m: _Mention) -> bool:
     """A name followed by a noun that makes it something else ("Mississippi River"), a compass word
-    alone, a generic word inside a longer name ("West Surrey Racing"), or the first word of a place name
-    the gazetteer does not know, followed by a word that is no English word ("Beni" of "Beni Suef"):
-    not a mention of its own. "Manila Cathedral", "North Dallas", "Nazi Germany" keep their place."""
-    after = []
-    for t in doc[m.end : m.end + 3]:
-        if not is_name_token(t):
-            break
-        after.append(t)
-    if after and after[0].lower_ in _THING_NOUNS:
+    alone, a generic word inside a longer name ("West Surrey Racing"), or one word of a place name the
+    gazetteer does not know, next to a word that is no English word ("Beni" of "Beni Suef"): not a
+    mention of its own. "Manila Cathedral", "North Dallas", "Nazi Germany" keep their place."""
+    after = doc[m.end] if m.end < len(doc) and is_name_token(doc[m.end]) else None
+    if after is not None and after.lower_ in _THING_NOUNS:
         return True
-    before = doc[m.start - 1] if m.start > 0 and not doc[m.start - 1].is_sent_start else None
-    if (
-        m.end - m.start == 1
-        and not any(e.cls in ("country", "region") and e.name_kind == "main" for e in m.entries)
-        and ((after and _foreign_word(after[0])) or (before is not None and _foreign_word(before)))
+    if m.end - m.start > 1:
+        return False
+    word = doc[m.start].lower_
+    before = doc[m.start - 1] if m.start > 0 else None
+    if before is not None and (before.is_sent_start or not is_name_token(before)):
+        before = None
+    if not any(e.cls in ("country", "region") and e.name_kind == "main" for e in m.entries) and any(
+        t is not None and _foreign_word(t) for t in (after, before)
     ):
         return True  # one word of a longer name the gazetteer does not know ("Beni Suef", "Goz Beida")
-    if m.end - m.start == 1 and doc[m.start].lower_ in _COMPASS:
+    if word in _COMPASS:
         return True
-    if m.end - m.start == 1 and doc[m.start].lower_ in _GENERIC:
-        near = [doc[i] for i in (m.start - 1, m.end) if 0 <= i < len(doc)]
-        if any(is_name_token(t) and not t.is_sent_start and t.whitespace_ is not None for t in near):
-            return True
-    return False
+    return word in _GENERIC and any(t is not None and not t.is_sent_start for t in (after, before))
 
 
 def _accept_ngram(doc: Doc, m: _Mention, label: list[str], ent_of: list, look: _DocLook) -> bool:
@@ -374,7 +369,7 @@ def _accept_ngram(doc: Doc, m: _Mention, label: list[str], ent_of: list, look: _
     if "NORP" in labels:
         return False
     ent = ent_of[m.start]
-    if _part_of_longer_name(doc, m, ent):
+    if _part_of_longer_name(doc, m):
         return False
     if "PERSON" in labels and ent is not None and (ent.start != m.start or ent.end != m.end):
         return False  # part of a person's name ("Victoria Beckham")
@@ -533,7 +528,8 @@ def _resolve(doc: Doc, ms: list[_Mention], keep: set[int] | None = None) -> list
         if c:
             votes[c] += w
     focus = _focus(votes)
-    focus_of = [_focus(votes - Counter({c: w})) if c else focus for c, w in own]
+    without = {(c, w): _focus(votes - Counter({c: w})) for c, w in set(own) if c}
+    focus_of = [without.get(vote, focus) for vote in own]
     # Admin1 areas the other mentions sit in ("Seattle ... Washington" -> the state).
     areas: Counter[str] = Counter()
     for m in ms:
