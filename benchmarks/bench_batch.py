@@ -7,12 +7,14 @@ repeated up to `--n` articles (default 2,000) with a copy mark, so that every co
 
 Sides, each in its own process tree (so peak memory and CPU time are its own):
   spacy        plain `nlp.pipe` of the full sm pipeline over the same texts, one process (model load
-               and warm-up not timed)
+               and warm-up not timed): stock `spacy.load`, matrix products on blis as shipped
+  spacy-numpy  the same with the matrix products on numpy's BLAS, one thread (`sitroom.nlp.blas`, as
+               Sitroom runs it): the share of the gain that is only the BLAS
   batch1       `sitroom batch --engine local --workers 1` (full parse)
   batch1-cas   the same with the cascade (parse only sentences that can hold an event)
   batch2-cas   `--workers 2`
   dask2-cas    `--engine dask --workers 2` (LocalCluster); skipped when dask is not installed
-Default sides: spacy, batch1-cas, batch2-cas (the issue's targets; ~9 min on 2 idle cores).
+Default sides: spacy, spacy-numpy, batch1-cas, batch2-cas (the issue's targets; ~10 min on 2 idle cores).
 Batch times are end to end: planning, worker start and model load, parsing, Parquet shards, the
 DuckDB load and story linking. CPU seconds (all processes of a side) are printed too: on a shared
 machine they move less than wall time. Usage:
@@ -34,8 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
-SIDES = ("spacy", "batch1", "batch1-cas", "batch2-cas", "dask2-cas")
-DEFAULT_SIDES = "spacy,batch1-cas,batch2-cas"
+SIDES = ("spacy", "spacy-numpy", "batch1", "batch1-cas", "batch2-cas", "dask2-cas")
+DEFAULT_SIDES = "spacy,spacy-numpy,batch1-cas,batch2-cas"
 ARTICLES = ("places/geowebnews.jsonl", "stories/ecbplus_docs.jsonl", "places/geovirus.jsonl")
 RECALL_SETS = {
     "geowebnews": "places/geowebnews.jsonl",
@@ -72,14 +74,22 @@ def _self_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def side_spacy(texts: list[str], batch: int) -> dict:
-    from sitroom.nlp import load
+def side_spacy(texts: list[str], batch: int, *, numpy_blas: bool) -> dict:
+    import contextlib
 
-    nlp = load()
+    import spacy
+
+    from sitroom.config import load
+    from sitroom.nlp import blas
+
+    nlp = spacy.load(load().model)  # stock: none of Sitroom's components or settings
+    if numpy_blas:
+        blas.use_numpy(nlp)
     list(nlp.pipe(texts[:8]))  # warm-up
     t0, c0 = time.perf_counter(), time.process_time()
-    for _ in nlp.pipe(texts, batch_size=batch):
-        pass
+    with blas.one_thread() if numpy_blas else contextlib.nullcontext():
+        for _ in nlp.pipe(texts, batch_size=batch):
+            pass
     return {
         "seconds": time.perf_counter() - t0,
         "cpu_s": time.process_time() - c0,
@@ -199,8 +209,8 @@ def main() -> None:
     ap.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.side:
-        if a.side == "spacy":
-            res = side_spacy(corpus(a.dev, a.n), a.batch)
+        if a.side.startswith("spacy"):
+            res = side_spacy(corpus(a.dev, a.n), a.batch, numpy_blas=a.side == "spacy-numpy")
         else:
             engine = "dask" if a.side.startswith("dask") else "local"
             workers = 2 if "2" in a.side else 1
@@ -266,7 +276,7 @@ def main() -> None:
             )
     for k, v in ratios.items():
         print(f"ratio {k}: {v:.2f}x")
-    best = max((r["articles_per_s"] for s, r in rows.items() if s != "spacy"), default=0)
+    best = max((r["articles_per_s"] for s, r in rows.items() if not s.startswith("spacy")), default=0)
     if best:
         per_day = best * 86_400
         lo, hi = (d / per_day for d in GDELT_DAY)

@@ -21,6 +21,7 @@ from importlib import resources
 from itertools import islice
 from typing import TYPE_CHECKING
 
+from sitroom.nlp import blas
 from sitroom.nlp.tail import FastTail
 
 if TYPE_CHECKING:
@@ -216,10 +217,13 @@ class Cascade:
             for d, sel in zip(docs, selections, strict=True)
             for a, b in sel.runs
         ]
-        if self.tail is None:
-            parsed = iter(nlp.pipe(pieces, batch_size=batch_size))
-        else:
-            parsed = map(self.tail, nlp.pipe(pieces, batch_size=batch_size, disable=self.tail.after()))
+        with blas.one_thread():
+            if self.tail is None:
+                parsed = iter(list(nlp.pipe(pieces, batch_size=batch_size)))
+            else:
+                parsed = map(
+                    self.tail, list(nlp.pipe(pieces, batch_size=batch_size, disable=self.tail.after()))
+                )
         out = []
         for d, sel in zip(docs, selections, strict=True):
             runs = [(a, b, next(parsed)) for a, b in sel.runs]

