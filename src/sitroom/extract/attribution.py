@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sitroom.extract import docview
 from sitroom.extract.lexicon import agencies, cue
 from sitroom.extract.spans import np_bounds, resolve_pronoun
 from sitroom.records import Attribution
@@ -114,7 +115,7 @@ def attribution_of(tok: Token, sent: SpacySpan | None = None) -> Attribution | N
             if sp is not None:
                 return _make(sp, _via(c))
     sent = sent if sent is not None else tok.sent
-    low = sent.text.lower()
+    low = docview.span_text(sent).lower()
     # 3. "according to X" anywhere in the sentence
     for w in sent if "according" in low else ():
         if w.lower_ == "according":

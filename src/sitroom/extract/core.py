@@ -3,9 +3,12 @@ places, times, modality, attribution and quantities from the dependency parse.""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sitroom.extract import docview
 from sitroom.extract.attribution import SPEECH as _SPEECH_LEMMAS
 from sitroom.extract.attribution import attribution_of
 from sitroom.extract.lexicon import Trigger, cue, index
@@ -117,13 +120,50 @@ class _Hit:
     consumed: tuple[int, ...]  # other token indices that belong to the trigger pattern
 
 
-def _keys(tok: Token) -> list[str]:
+def _keys(tok: Token) -> tuple[str, ...]:
     lem, low = tok.lemma_.lower(), tok.lower_
-    keys = [lem] if lem == low else [lem, low]
+    return (lem,) + _form_keys(low) if lem != low else (lem, *_form_keys(low)[1:])
+
+
+@functools.lru_cache(maxsize=65536)
+def _form_keys(low: str) -> tuple[str, ...]:
+    """The lower-cased form, then its guessed stems ("sanctions" -> "sanction")."""
+    keys = [low]
     for suf, rep in _SUFFIXES:
         if low.endswith(suf) and len(low) > len(suf) + 2:
             keys.append(low[: -len(suf)] + rep)
-    return keys
+    return tuple(keys)
+
+
+# String id -> can it head a trigger row: as a lemma, or as a lower-cased form (itself or a stem of it).
+# A token's keys are its lemma and its form's keys, so the two answers together are `_match`'s first test.
+_LEMMA_HEADS: dict[int, bool] = {}
+_FORM_HEADS: dict[int, bool] = {}
+
+
+def _may_head(doc: Doc) -> list[bool]:
+    """Per token: can `_match` find a row for it? Most words head none; this reads the doc's lemma and
+    lower-form ids in one array, so those tokens are never built as Token objects."""
+    from spacy.attrs import LEMMA, LOWER
+
+    if not len(doc):
+        return []
+    heads, strings = index().heads, doc.vocab.strings
+    if len(_LEMMA_HEADS) + len(_FORM_HEADS) > 500_000:
+        _LEMMA_HEADS.clear()
+        _FORM_HEADS.clear()
+    lemmas, forms = doc.to_array([LEMMA, LOWER]).T.tolist()
+    out = []
+    for lem, low in zip(lemmas, forms, strict=True):
+        may = _LEMMA_HEADS.get(lem)
+        if may is None:
+            may = _LEMMA_HEADS[lem] = strings[lem].lower() in heads
+        if not may:
+            may = _FORM_HEADS.get(low)
+            if may is None:
+                may = _FORM_HEADS[low] = any(k in heads for k in _form_keys(strings[low]))
+        out.append(may)
+    return out
 
 
 def _pos_ok(tok: Token, pos: str) -> bool:
@@ -171,6 +211,7 @@ def _match(tok: Token) -> _Hit | None:
     if not any(k in idx.heads for k in keys):
         return None  # most words head no trigger: one set lookup per form
     best: tuple[int, float, _Hit] | None = None
+    parts: set[str] | None = None
     for pos in ("VERB", "NOUN", "ADJ"):
         if not _pos_ok(tok, pos):
             continue
@@ -178,21 +219,25 @@ def _match(tok: Token) -> _Hit | None:
             rows = idx.get(key, pos)
             if not rows:
                 continue
+            if parts is None:  # the particles on the word, the same for each row
+                parts = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod")}
             for row in rows:
-                hit = _try(tok, row)
+                hit = _try(tok, row, parts)
                 if hit is None:
                     continue
-                rank = {"object": 3, "of": 3, "compound": 3, "phrasal": 2, "plain": 1}[row.kind]
-                rank += 1 if row.particle else 0
+                rank = _RANK[row.kind] + (1 if row.particle else 0)
                 if best is None or (rank, row.weight) > best[:2]:
                     best = (rank, row.weight, hit)
             break  # the first key with rows decides; surface fallbacks only when the lemma has none
     return best[2] if best else None
 
 
-def _try(tok: Token, row: Trigger) -> _Hit | None:
+_RANK = {"object": 3, "of": 3, "compound": 3, "phrasal": 2, "plain": 1}  # by Trigger.kind
+
+
+def _try(tok: Token, row: Trigger, parts: set[str]) -> _Hit | None:
+    """`parts`: the lower forms of the word's particle, preposition and adverb children."""
     kind, w = row.kind, row.words
-    parts = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep", "advmod")}
     if row.particle and row.particle not in parts and kind != "object":
         return None
     if row.pos == "ADJ" and not any(c.dep_ == "xcomp" for c in tok.children):
@@ -330,21 +375,34 @@ def _place_tokens(tok: Token, etype: str, *, extra: tuple[Token, ...] = ()) -> l
 def _times(
     tok: Token, extra: tuple[Token, ...], trigger_tokens: frozenset[int], sent: SpacySpan
 ) -> list[Span]:
+    doc = sent.doc
+    up = docview.heads(doc)  # head indices: walking `Token.head` builds a token at each step
     heads = {tok.i, *(e.i for e in extra)}
     out = []
-    for ent in sent.ents:
+    for ent in _sent_ents(sent):
         if ent.label_ not in ("DATE", "TIME"):
             continue
-        t = ent.root
+        root = doc[ent.start : ent.end].root.i
+        t = root
         for _ in range(6):
-            if t.i in heads:
-                out.append(Span(start=ent.start_char, end=ent.end_char, text=ent.text))
+            if t in heads:
+                text = docview.text(doc)[ent.start_char : ent.end_char]
+                out.append(Span(start=ent.start_char, end=ent.end_char, text=text))
                 break
-            if t.head.i == t.i or (
-                t.i != ent.root.i and (t.i in trigger_tokens or t.pos_ in ("VERB", "AUX"))
-            ):
+            if up[t] == t or (t != root and (t in trigger_tokens or doc[t].pos_ in ("VERB", "AUX"))):
                 break
-            t = t.head
+            t = up[t]
+    return out
+
+
+def _sent_ents(sent: SpacySpan) -> list[docview.Ent]:
+    """`sent.ents` from the doc's entity list taken once (`Span.ents` builds every entity of the doc)."""
+    out = []
+    for ent in docview.ents(sent.doc):
+        if ent.start >= sent.start:
+            if ent.end > sent.end:
+                break  # as Span.ents: an entity running past the sentence ends the list
+            out.append(ent)
     return out
 
 
@@ -506,7 +564,7 @@ def _candidate(hit: _Hit, trig: frozenset[int], sent: SpacySpan) -> list[Candida
         event_type=et,
         cameo=cameo,
         trigger=trig_span,
-        sentence=Span(start=sent.start_char, end=sent.end_char, text=sent.text),
+        sentence=Span(start=sent.start_char, end=sent.end_char, text=docview.span_text(sent)),
         mode=row.mode,
         context=row.context,
         places=_spans(place_toks),
@@ -667,15 +725,17 @@ def _recode(tok: Token, et: str, cameo: str, rule: str) -> tuple[str, str, str]:
 
 def _inside(tok: Token, others: list[Token]) -> bool:
     """True when a trigger of another event is in `tok`'s subtree or above it (reported content)."""
-    ids = {o.i for o in others}
-    if any(t.i in ids for t in tok.subtree if t.i != tok.i):
+    heads = docview.heads(tok.doc)  # walked as plain indices: `tok.subtree` builds every token under it
+
+    def chain(i: int) -> Iterator[int]:  # the heads above token i, up to the root
+        while heads[i] != i:
+            i = heads[i]
+            yield i
+
+    if any(tok.i in chain(o.i) for o in others if o.i != tok.i):  # under tok: in its subtree
         return True
-    t = tok
-    while t.head.i != t.i:
-        t = t.head
-        if t.i in ids:
-            return True
-    return False
+    ids = {o.i for o in others}
+    return any(i in ids for i in chain(tok.i))
 
 
 _OBLIGE = frozenset({"must", "should", "ought"})
@@ -716,7 +776,10 @@ def _resultative(tok: Token) -> bool:
 def extract(doc: Doc) -> list[Candidate]:
     """Event candidates of a parsed doc, ordered by trigger offset."""
     hits: list[_Hit] = []
-    for tok in doc:
+    for i, may in enumerate(_may_head(doc)):
+        if not may:
+            continue  # _match would find no row
+        tok = doc[i]
         if tok.is_punct or tok.is_space or tok.like_num:
             continue
         if (

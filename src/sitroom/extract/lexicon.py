@@ -95,6 +95,7 @@ def cues() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in d.items()}
 
 
+@functools.cache  # asked many times per event: one dict lookup instead of two calls
 def cue(kind: str) -> frozenset[str]:
     return cues().get(kind, frozenset())
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from sitroom.extract import docview
 from sitroom.extract.lexicon import cue
 from sitroom.records import Span
 
@@ -76,11 +79,16 @@ def resolve_pronoun(tok: Token) -> Token:
     if low not in sing | plur | pers:
         return tok
     doc = tok.doc
-    start = max(0, tok.sent.start - 120)
+    sents = docview.sents(doc)
+    start = max(0, sents.bounds[sents.of_token[tok.i]][0] - 120)  # tok.sent.start, without a walk
+
+    def back() -> Iterator[Token]:  # lazily: the nearest candidate is usually found within a few words
+        return (doc[i] for i in range(tok.i - 1, start - 1, -1))
+
     # subjects first (the entity a text keeps talking about), then any noun
-    order = [doc[i] for i in range(tok.i - 1, start - 1, -1)]
+    order: Iterable[Token] = back()
     if tok.dep_ in ("nsubj", "nsubjpass"):
-        order = [c for c in order if c.dep_ in ("nsubj", "nsubjpass")] + order
+        order = itertools.chain((c for c in back() if c.dep_ in ("nsubj", "nsubjpass")), back())
     for c in order:
         if (
             c.pos_ not in ("NOUN", "PROPN")

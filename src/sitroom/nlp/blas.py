@@ -11,7 +11,6 @@ OpenBLAS threads spin on the cores other workers need.
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Iterator
 
 
@@ -28,15 +27,11 @@ def use_numpy(nlp) -> None:
                 node.ops = ops
 
 
-@functools.cache
-def _controller():
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()  # finds the loaded BLAS libraries once, not per batch
-
-
 @contextlib.contextmanager
 def one_thread() -> Iterator[None]:
-    """BLAS on one thread for the duration (the caller's own setting comes back afterwards)."""
-    with _controller().limit(limits=1, user_api="blas"):
+    """BLAS on one thread for the duration (the caller's own setting comes back afterwards). The
+    loaded libraries are looked up each time (~1.5 ms, once per batch): one loaded later counts too."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
         yield

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import csv
 import functools
+import itertools
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from sitroom.nlp.cache import entities
+from sitroom.extract import docview
 from sitroom.records import ActorRef, Span
 
 if TYPE_CHECKING:
@@ -197,15 +198,22 @@ _CAPITAL_STOP = frozenset(
 # Tokens
 
 
-_TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+|['’]s\b")
+# One group, so that split() keeps the tokens between the gaps.
+_TOKEN_RE = re.compile(r"((?:[A-Za-z]\.){2,}|[^\W_]+|['’]s\b)")
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
-    norm: str  # lower-cased, accents removed, "’s" -> "'s"
-    raw: str
-    start: int
-    end: int
+@dataclass(slots=True)
+class _Toks:
+    """The word tokens of a text as parallel lists, index k for token k (an article has thousands of
+    tokens: plain lists are much cheaper to build than an object per token)."""
+
+    norm: list[str]  # lower-cased, accents removed, "’s" -> "'s"
+    raw: list[str]
+    start: list[int]  # char offsets [start, end)
+    end: list[int]
+
+    def __len__(self) -> int:
+        return len(self.norm)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -214,15 +222,15 @@ def _fold(s: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c)).lower().replace("’", "'")
 
 
-def _tokens(text: str, offset: int = 0) -> list[_Tok]:
-    return [
-        _Tok(_fold(m.group()), m.group(), m.start() + offset, m.end() + offset)
-        for m in _TOKEN_RE.finditer(text)
-    ]
+def _tokens(text: str, offset: int = 0) -> _Toks:
+    parts = _TOKEN_RE.split(text)  # gap, token, gap, token, ..., gap
+    at = list(itertools.accumulate(map(len, parts), initial=offset))  # where each part starts
+    raw = parts[1::2]
+    return _Toks(norm=list(map(_fold, raw)), raw=raw, start=at[1:-1:2], end=at[2::2])
 
 
 def _key(phrase: str) -> tuple[str, ...]:
-    return tuple(t.norm for t in _tokens(phrase))
+    return tuple(_tokens(phrase).norm)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -357,7 +365,7 @@ def _lexicon(user_path: str = "") -> Lexicon:
         if not key:
             return
         if _case_sensitive(alias):
-            entry = Entry(**{**_asdict(entry), "surface": tuple(t.raw for t in _tokens(alias))})
+            entry = Entry(**{**_asdict(entry), "surface": tuple(_tokens(alias).raw)})
         bucket = names.setdefault(key, [])
         if all(e.id != entry.id or e.role != entry.role or e.surface != entry.surface for e in bucket):
             bucket.append(entry)
@@ -493,47 +501,49 @@ class _SHit:
         return next((w for w in self.words if w.role == role), None)
 
 
-def _accept(entry: Entry, toks: Sequence[_Tok]) -> bool:
+def _accept(entry: Entry, raws: list[str]) -> bool:
     if entry.surface:
-        return tuple(t.raw for t in toks) == entry.surface
+        return tuple(raws) == entry.surface
     # Proper names: at least one capitalised word ("al-Qaeda" passes, "american" does not).
-    return any(t.raw[:1].isupper() for t in toks)
+    return any(r[:1].isupper() for r in raws)
 
 
-def _match_names(toks: Sequence[_Tok], lex: Lexicon) -> list[_Hit]:
-    hits, i, n = [], 0, len(toks)
-    while i < n:
-        longest = lex.firsts.get(toks[i].norm, 0)  # most tokens start no name: one dict lookup
-        for length in range(min(longest, n - i), 0, -1):
-            cands = lex.names.get(tuple(t.norm for t in toks[i : i + length]))
+def _match_names(toks: _Toks, lex: Lexicon) -> list[_Hit]:
+    """Longest names first, left to right; a match's tokens start no other."""
+    hits, free, n = [], 0, len(toks)
+    norms = toks.norm
+    firsts = lex.firsts  # first word of a name -> the longest name it starts
+    for i in [k for k, w in enumerate(norms) if w in firsts]:  # most tokens start no name
+        if i < free:
+            continue
+        for length in range(min(firsts[norms[i]], n - i), 0, -1):
+            cands = lex.names.get(tuple(norms[i : i + length]))
             if not cands:
                 continue
-            entry = next((e for e in cands if _accept(e, toks[i : i + length])), None)
+            entry = next((e for e in cands if _accept(e, toks.raw[i : i + length])), None)
             if entry:
                 hits.append(_Hit(i, i + length, entry))
-                i += length
+                free = i + length
                 break
-        else:
-            i += 1
     return hits
 
 
-def _match_sectors(toks: Sequence[_Tok], lex: Lexicon, skip: set[int]) -> list[_SHit]:
-    hits, i, n = [], 0, len(toks)
-    while i < n:
-        if i in skip:
-            i += 1
+def _match_sectors(toks: _Toks, lex: Lexicon, skip: set[int]) -> list[_SHit]:
+    """As `_match_names`, for sector words, outside the tokens in `skip`."""
+    hits, free, n = [], 0, len(toks)
+    norms = toks.norm
+    firsts = lex.sector_firsts
+    for i in [k for k, w in enumerate(norms) if w in firsts]:
+        if i < free or i in skip:
             continue
-        for length in range(min(lex.sector_firsts.get(toks[i].norm, 0), n - i), 0, -1):
+        for length in range(min(firsts[norms[i]], n - i), 0, -1):
             if any(k in skip for k in range(i, i + length)):
                 continue
-            words = lex.sectors.get(tuple(t.norm for t in toks[i : i + length]))
+            words = lex.sectors.get(tuple(norms[i : i + length]))
             if words:
                 hits.append(_SHit(i, i + length, words))
-                i += length
+                free = i + length
                 break
-        else:
-            i += 1
     return hits
 
 
@@ -541,6 +551,11 @@ def _edits_within(a: str, b: str, limit: int) -> bool:
     """Levenshtein distance of a and b is at most limit (small limits, short words)."""
     if abs(len(a) - len(b)) > limit:
         return False
+    if limit == 1:  # one substitution, insertion or deletion, made where the words first differ
+        p = 0
+        while p < len(a) and p < len(b) and a[p] == b[p]:
+            p += 1
+        return a[p + 1 :] == b[p + 1 :] or a[p + 1 :] == b[p:] or a[p:] == b[p + 1 :]
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
@@ -562,15 +577,15 @@ def _single_word_countries() -> dict[str, list[tuple[str, Entry]]]:
     return by_letter
 
 
-def _fuzzy_names(toks: Sequence[_Tok], hits: list[_Hit], lex: Lexicon) -> list[_Hit]:
+def _fuzzy_names(toks: _Toks, hits: list[_Hit], lex: Lexicon) -> list[_Hit]:
     """Misspelt country names and demonyms ("Ethopia", "Afganistan"): one edit for words of six or
     more letters, two for ten or more. Used on extracted phrases only, never on whole articles."""
     covered = {k for h in hits for k in range(h.i, h.j)}
     extra = []
-    for k, t in enumerate(toks):
-        if k in covered or len(t.norm) < 6 or not t.raw[:1].isupper() or t.norm in lex.sectors:
+    for k, (norm, raw) in enumerate(zip(toks.norm, toks.raw, strict=True)):
+        if k in covered or len(norm) < 6 or not raw[:1].isupper() or norm in lex.sectors:
             continue
-        entry = _fuzzy_country(t.norm)
+        entry = _fuzzy_country(norm)
         if entry is not None:
             extra.append(_Hit(k, k + 1, entry))
     return sorted(hits + extra, key=lambda h: h.i) if extra else hits
@@ -580,7 +595,7 @@ def _fuzzy_names(toks: Sequence[_Tok], hits: list[_Hit], lex: Lexicon) -> list[_
 def _fuzzy_country(norm: str) -> Entry | None:
     limit = 2 if len(norm) >= 10 else 1
     for word, entry in _single_word_countries().get(norm[0], []):
-        if _edits_within(norm, word, limit):
+        if abs(len(word) - len(norm)) <= limit and _edits_within(norm, word, limit):  # lengths first: cheap
             return entry
     return None
 
@@ -593,24 +608,42 @@ def _fuzzy_country(norm: str) -> Entry | None:
 class _Parse:
     text: str
     offset: int
-    toks: list[_Tok]
+    toks: _Toks
     names: list[_Hit]
     sectors: list[_SHit]
 
     def gap(self, k: int) -> str:
         """The characters between token k and token k + 1."""
-        return self.text[self.toks[k].end - self.offset : self.toks[k + 1].start - self.offset]
+        return self.text[self.toks.end[k] - self.offset : self.toks.start[k + 1] - self.offset]
 
 
 def _parse(text: str, offset: int = 0, *, fuzzy: bool = False) -> _Parse:
-    if len(text) <= 300:  # actor phrases repeat across a sentence's events; whole articles do not
+    if len(text) <= 300:  # actor phrases repeat across a sentence's events
         return _parse_phrase(text, offset, fuzzy, id(lexicon()))
-    return _parse_text(text, offset, fuzzy=fuzzy)
+    return _parse_long(text, offset, fuzzy, id(lexicon()))
 
 
-@functools.lru_cache(maxsize=2048)
 def _parse_phrase(text: str, offset: int, fuzzy: bool, lex_id: int) -> _Parse:
-    return _parse_text(text, offset, fuzzy=fuzzy)  # callers never mutate a parse
+    # the same phrases recur across events and articles ("the government", "Israeli troops"): parse
+    # each text once at offset 0, then move its tokens; name and sector hits are token indices
+    p = _parse_at_zero(text, fuzzy, lex_id)
+    if offset == 0:
+        return p
+    toks = _Toks(
+        p.toks.norm, p.toks.raw, [s + offset for s in p.toks.start], [e + offset for e in p.toks.end]
+    )
+    return _Parse(text, offset, toks, p.names, p.sectors)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_at_zero(text: str, fuzzy: bool, lex_id: int) -> _Parse:
+    return _parse_text(text, 0, fuzzy=fuzzy)  # callers never mutate a parse
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_long(text: str, offset: int, fuzzy: bool, lex_id: int) -> _Parse:
+    # an article's whole text is parsed by actor_mentions, then again for the country it names most
+    return _parse_text(text, offset, fuzzy=fuzzy)
 
 
 def _parse_text(text: str, offset: int = 0, *, fuzzy: bool = False) -> _Parse:
@@ -629,7 +662,7 @@ def _head_end(p: _Parse, lo: int, hi: int) -> int:
     inside |= {k for h in p.sectors for k in range(h.i + 1, h.j)}
     started = False
     for k in range(lo, hi):
-        norm = p.toks[k].norm
+        norm = p.toks.norm[k]
         if started and k not in inside and (norm in _BREAK or _participle_clause(p, k, hi)):
             return k
         started = True
@@ -639,14 +672,14 @@ def _head_end(p: _Parse, lo: int, hi: int) -> int:
 def _participle_clause(p: _Parse, k: int, hi: int) -> bool:
     """ "soldiers stationed in Niger", "troops fighting near Gao": a participle followed by a
     preposition starts a modifier; the place in it is where they are, not whose they are."""
-    norm = p.toks[k].norm
+    norm = p.toks.norm[k]
     return (
         k + 1 < hi
         and norm.isalpha()
         and norm.islower()
         and len(norm) > 4
         and norm.endswith(("ed", "ing"))
-        and p.toks[k + 1].norm in _BREAK
+        and p.toks.norm[k + 1] in _BREAK
     )
 
 
@@ -675,12 +708,12 @@ def _person_after(p: _Parse, h: _SHit, hi: int) -> int | None:
     """If a title word is directly followed by a capitalised name, the token index ending that name."""
     name_hits = {x.i: x for x in p.names}
     k = h.j
-    while k < hi and p.toks[k].norm in {"'s"}:
+    while k < hi and p.toks.norm[k] in {"'s"}:
         k += 1
     start = k
     while k < hi:
-        t = p.toks[k]
-        if not t.raw[:1].isupper() or t.norm in _NOT_NAMES:
+        raw, norm = p.toks.raw[k], p.toks.norm[k]
+        if not raw[:1].isupper() or norm in _NOT_NAMES:
             break
         hit = name_hits.get(k)
         if hit and hit.entry.role not in ("person",):
@@ -693,7 +726,7 @@ def _nation_ref(p: _Parse, lo: int, hi: int) -> tuple[frozenset[str] | None, int
     """A definite singular reference to a country ("the West African nation"): the allowed ISO3 set
     (None = any) and the token range, or None."""
     for k in range(lo, hi):
-        if p.toks[k].norm not in _NATION_NOUNS:
+        if p.toks.norm[k] not in _NATION_NOUNS:
             continue
         if any(h.i <= k < h.j for h in p.names) or any(h.i <= k < h.j for h in p.sectors if h.j - h.i > 1):
             continue
@@ -707,9 +740,9 @@ def _nation_ref(p: _Parse, lo: int, hi: int) -> tuple[frozenset[str] | None, int
                 continue
             if hit:
                 break
-            if p.toks[m].norm in _DEFINITE:
+            if p.toks.norm[m] in _DEFINITE:
                 return members, m, k + 1
-            if p.toks[m].norm in _BREAK or p.toks[m].norm in _CONJ:
+            if p.toks.norm[m] in _BREAK or p.toks.norm[m] in _CONJ:
                 break
             m -= 1
     return None
@@ -717,7 +750,7 @@ def _nation_ref(p: _Parse, lo: int, hi: int) -> tuple[frozenset[str] | None, int
 
 def _negated_anchor(p: _Parse, h: _Hit) -> bool:
     """'anti-Syria', 'pro-Iranian': the name is what the actor is for or against, not where it is from."""
-    return h.i > 0 and p.toks[h.i - 1].norm in ("anti", "pro") and "-" in p.gap(h.i - 1)
+    return h.i > 0 and p.toks.norm[h.i - 1] in ("anti", "pro") and "-" in p.gap(h.i - 1)
 
 
 # Sectors whose actors belong to no one country: they never take the article's country.
@@ -742,11 +775,11 @@ def _residence(p: _Parse, h: _Hit, hi: int, ctx: ArticleContext | None) -> str |
         if x.i < h.j or x.j > hi or x.entry.role not in ("country", "capital") or not x.entry.country:
             continue
         m = x.i - 1
-        while m >= h.j and p.toks[m].norm in _DIRECTION:
+        while m >= h.j and p.toks.norm[m] in _DIRECTION:
             m -= 1
-        if m >= h.j and p.toks[m].norm in ("in", "of", "inside", "within"):
+        if m >= h.j and p.toks.norm[m] in ("in", "of", "inside", "within"):
             return x.entry.country
-    if h.i > 0 and p.toks[h.i - 1].norm == "ethnic":
+    if h.i > 0 and p.toks.norm[h.i - 1] == "ethnic":
         return _article_country(ctx, exclude=h.entry.country)
     return None
 
@@ -798,8 +831,8 @@ def _person_ents(ctx: ArticleContext | None, start: int, end: int) -> list[tuple
     try:
         return [
             (e.start_char, e.end_char)
-            for e in entities(ctx.doc)
-            if e.label_ == "PERSON" and start <= e.start_char and e.end_char <= end
+            for e in docview.ents_between(ctx.doc, start, end)
+            if e.label_ == "PERSON"
         ]
     except (AttributeError, ValueError):
         return []
@@ -841,16 +874,16 @@ def _resolve_range(
     sector, shead = _sector(p, lo, head_hi)
     if (
         head_hi < hi
-        and p.toks[head_hi].norm == "of"
+        and p.toks.norm[head_hi] == "of"
         and (sector is None or (shead is not None and shead.get("weak") and not shead.get("head")))
     ):
         a = head_hi + 1
         b = _head_end(p, a, hi)
         # "hundreds of thousands of people": partitives chain to the real head
-        while b < hi and p.toks[b].norm == "of" and p.toks[b - 1].norm in _PARTITIVE:
+        while b < hi and p.toks.norm[b] == "of" and p.toks.norm[b - 1] in _PARTITIVE:
             a, b = b + 1, _head_end(p, b + 1, hi)
         tail_sector, _ = _sector(p, a, b)
-        if tail_sector and (sector is None or p.toks[head_hi - 1].norm in _PARTITIVE):
+        if tail_sector and (sector is None or p.toks.norm[head_hi - 1] in _PARTITIVE):
             sector = tail_sector
     if sector is None and shared_sector:
         sector = shared_sector
@@ -877,7 +910,7 @@ def _resolve_range(
         # people and non-state groups named by a demonym are coded where they live ("Albanians in
         # Serbia", "Albanian guerrillas operating in Kosovo"); a state's forces keep their nationality
         # ("French soldiers stationed in Niger", "Serbian police in Kosovo")
-        ethnic = h.i > 0 and p.toks[h.i - 1].norm == "ethnic"
+        ethnic = h.i > 0 and p.toks.norm[h.i - 1] == "ethnic"
         nonstate = sector is not None and sector not in _STATE_SECTORS
         if h.entry.role == "demonym" and (h.j == head_hi or ethnic or nonstate):
             country = _residence(p, h, hi, ctx) or country
@@ -891,8 +924,8 @@ def _resolve_range(
             sector is None
             and last.entry.role == "demonym"
             and last.j == head_hi
-            and p.toks[last.j - 1].norm.endswith("s")
-            and not p.toks[last.j - 1].norm.endswith(("ss", "ese"))
+            and p.toks.norm[last.j - 1].endswith("s")
+            and not p.toks.norm[last.j - 1].endswith(("ss", "ese"))
         ):
             sector = "CVL"  # "Nigerians", "Bosnian Serbs": the people
     else:
@@ -912,7 +945,7 @@ def _resolve_range(
             ctx is not None
             and sector in STATE_SECTORS
             and lo < len(p.toks)
-            and p.toks[lo].norm in _DEFINITE | {"its"}
+            and p.toks.norm[lo] in _DEFINITE | {"its"}
         ):
             # "the junta", "the government": the state the article is about
             country = _article_country(ctx)
@@ -921,9 +954,9 @@ def _resolve_range(
     if not person and shead is not None and (shead.get("head") or shead.get("weak") or shead.get("title")):
         person = _person_after(p, shead, head_hi) is not None
     if not person and ctx is not None and sector is not None:
-        start, end = p.toks[lo].start, p.toks[head_hi - 1].end
+        start, end = p.toks.start[lo], p.toks.end[head_hi - 1]
         # the small model calls "Niger" a PERSON: only entities clear of known names count
-        named_chars = [(p.toks[h.i].start, p.toks[h.j - 1].end) for h in p.names]
+        named_chars = [(p.toks.start[h.i], p.toks.end[h.j - 1]) for h in p.names]
         ents = [
             (a, b) for a, b in _person_ents(ctx, start, end) if all(b <= x or a >= y for x, y in named_chars)
         ]
@@ -943,7 +976,7 @@ def _resolve_range(
     if country is None and sector is None and entry is None:
         return None
 
-    text_start, text_end = p.toks[lo].start, p.toks[hi - 1].end
+    text_start, text_end = p.toks.start[lo], p.toks.end[hi - 1]
     text = (
         span.text[text_start - span.start : text_end - span.start]
         if (lo, hi) != (0, len(p.toks))
@@ -971,7 +1004,7 @@ def _conjuncts(p: _Parse, hi: int) -> list[tuple[int, int]]:
     for k in range(hi):
         if k in inside:
             continue
-        if p.toks[k].norm in _CONJ:
+        if p.toks.norm[k] in _CONJ:
             cuts.append((lo, k))
             lo = k + 1
     cuts.append((lo, hi))
@@ -1037,7 +1070,7 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
 
     def take(lo: int, hi: int) -> None:
         """Resolve tokens [lo, hi) as one actor phrase; on success they are used up."""
-        a, b = p.toks[lo].start, p.toks[hi - 1].end
+        a, b = p.toks.start[lo], p.toks.end[hi - 1]
         refs = resolve_actor(Span(start=a, end=b, text=text[a:b]), ctx)
         if refs:
             out.extend(refs)
@@ -1049,7 +1082,7 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
             continue
         # extend over "'s" and following sector words
         k, last_head = h.j, None
-        possessive = k < len(p.toks) and p.toks[k].norm == "'s"
+        possessive = k < len(p.toks) and p.toks.norm[k] == "'s"
         if possessive:
             k += 1
         while k in sec_at and k - h.j < 5:
@@ -1057,12 +1090,12 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
             if s.get("head") or s.get("weak"):
                 last_head = s
             k = s.j
-        prev = p.toks[h.i - 1].norm if h.i > 0 else ""
+        prev = p.toks.norm[h.i - 1] if h.i > 0 else ""
         if last_head is None and not possessive and prev in _LOCATIVE and e.role in ("country", "capital"):
             continue
         hi = last_head.j if last_head is not None else h.j
         lo = h.i
-        if e.role == "demonym" and lo > 0 and p.toks[lo - 1].norm == "ethnic":
+        if e.role == "demonym" and lo > 0 and p.toks.norm[lo - 1] == "ethnic":
             lo -= 1  # "ethnic Albanians": coded by where they live (see _residence)
         # take preceding modifiers/titles that belong to the phrase ("Russian President Putin" is
         # found from "Russian"; for a leader, reach back to a title and a demonym before it)
@@ -1079,9 +1112,12 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
         take(lo, hi)
 
     # Titled people the lexicon does not know ("President Mohamed Bazoum" is known, "Minister X" not).
+    starts, ends = {}, {}  # char offset -> first token starting / ending there
+    for k, (a, b) in enumerate(zip(p.toks.start, p.toks.end, strict=True)):
+        starts.setdefault(a, k)
+        ends.setdefault(b, k + 1)
     for start, end in _all_person_ents(ctx):
-        i = next((k for k, t in enumerate(p.toks) if t.start == start), None)
-        j = next((k + 1 for k, t in enumerate(p.toks) if t.end == end), None)
+        i, j = starts.get(start), ends.get(end)
         if i is None or j is None or used & set(range(i, j)):
             continue
         m = i
@@ -1098,7 +1134,11 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
     # Descriptive references to the focus country ("the West African nation", "the country").
     if ctx.focus:
         k = 0
+        nation = [w in _NATION_NOUNS for w in p.toks.norm]
         while k < len(p.toks):
+            if not any(nation[k : k + 6]):  # no "nation", "country" within reach: no reference here
+                k += 1
+                continue
             ref = _nation_ref(p, k, min(len(p.toks), k + 6))
             if ref is None or ref[1] != k:
                 k += 1
@@ -1106,7 +1146,7 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
             members, a, b = ref
             iso = _focus_country(ctx, members)
             if iso and not used & set(range(a, b)):
-                s, e = p.toks[a].start, p.toks[b - 1].end
+                s, e = p.toks.start[a], p.toks.end[b - 1]
                 out.append(
                     ActorRef(
                         text=text[s:e],
@@ -1129,7 +1169,7 @@ def _all_person_ents(ctx: ArticleContext) -> list[tuple[int, int]]:
     if ctx.doc is None:
         return []
     try:
-        return [(e.start_char, e.end_char) for e in entities(ctx.doc) if e.label_ == "PERSON"]
+        return [(e.start_char, e.end_char) for e in docview.ents(ctx.doc) if e.label_ == "PERSON"]
     except (AttributeError, ValueError):
         return []
 

@@ -7,6 +7,7 @@ wins (it is the more specific fact, and the CAMEO→PLOVER table is curated); th
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,7 +45,7 @@ def _sectors(actors: Sequence[ActorRef]) -> set[str]:
 def code_event(candidate: Candidate, *, source: Sequence[ActorRef], target: Sequence[ActorRef]) -> Coding:
     notes: list[str] = []
     claimed = ontology.normalize_type(candidate.event_type or "")
-    known_types = {t.name for t in ontology.plover_types()}
+    known_types = _known_types()
 
     # 1. A CAMEO code the ontology knows; else the default code of the claimed type.
     code = (candidate.cameo or "").strip()
@@ -68,7 +69,7 @@ def code_event(candidate: Candidate, *, source: Sequence[ActorRef], target: Sequ
     # 3. Mode: the candidate's if valid for the type, else the map's; contexts: map + candidate.
     ptype = ontology.plover_type(event_type)
     valid_modes = {m.name for m in ptype.modes}
-    all_contexts = set(ontology.contexts())
+    all_contexts = _all_contexts()
     mode = mapping.mode
     context = list(mapping.context)
     if candidate.mode and candidate.mode in valid_modes and event_type == claimed:
@@ -107,6 +108,16 @@ def code_event(candidate: Candidate, *, source: Sequence[ActorRef], target: Sequ
         acled_sub_event_type=acled[1],
         notes=tuple(notes),
     )
+
+
+@functools.cache  # the ontology's tables load once: build their sets once, not per event
+def _known_types() -> frozenset[str]:
+    return frozenset(t.name for t in ontology.plover_types())
+
+
+@functools.cache
+def _all_contexts() -> frozenset[str]:
+    return frozenset(ontology.contexts())
 
 
 def _generic(code: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sitroom.nlp.cache import entities
+from sitroom.extract import docview
 from sitroom.records import Candidate, DatePrecision, Tense, TimeBasis, TimeRef
 
 if TYPE_CHECKING:
@@ -371,6 +371,13 @@ def resolve_expression(text: str, published: date | None, *, future: bool = Fals
     ("will meet on Thursday"). Decades ("the 1990s") and durations ("two years") give None: the
     precision levels cannot say them honestly.
     """
+    return _resolve_expression(text, published, future)
+
+
+@functools.lru_cache(maxsize=8192)
+def _resolve_expression(text: str, published: date | None, future: bool) -> TimeRef | None:
+    # the same expressions recur across events and articles ("on Tuesday", "last year"); a TimeRef
+    # is frozen, so one can be shared
     if not text:
         return None
     s = re.sub(r"\s+", " ", text.strip().strip(".,;:()")).replace("’", "'")
@@ -462,11 +469,26 @@ def find_expressions(
 ) -> list[TimeRef]:
     """Time expressions our patterns recognise in `text`, resolved, with char offsets (+ offset)."""
     out = []
-    for m in _FIND.finditer(text):
-        ref = resolve_expression(m.group(), published, future=future)
+    for found, start, end in _matches(text):
+        ref = resolve_expression(found, published, future=future)
         if ref is not None:
-            out.append(_place(ref, m.group(), offset + m.start(), offset + m.end()))
+            out.append(_place(ref, found, offset + start, offset + end))
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _matches(text: str) -> tuple[tuple[str, int, int], ...]:
+    # the events of one sentence search it each: scan it once
+    if _FIND_LOWER is not None and text.isascii():
+        return tuple(
+            (text[m.start() : m.end()], m.start(), m.end()) for m in _FIND_LOWER.finditer(text.lower())
+        )
+    return tuple((m.group(), m.start(), m.end()) for m in _FIND.finditer(text))
+
+
+# _FIND without IGNORECASE, for lower-cased ASCII text: the same matches at the same offsets (lowering
+# ASCII keeps every offset), found about three times faster. Only while _FIND is written in lower case.
+_FIND_LOWER = re.compile(_FIND.pattern) if _FIND.pattern == _FIND.pattern.lower() else None
 
 
 def _place(ref: TimeRef, text: str, start: int, end: int) -> TimeRef:
@@ -504,19 +526,18 @@ def event_date(candidate: Candidate, ctx: ArticleContext) -> TimeRef | None:
     if doc is not None:
         try:
             ents = [
-                e
-                for e in entities(doc)
-                if e.label_ in ("DATE", "TIME") and sent.start <= e.start_char and e.end_char <= sent.end
+                e for e in docview.ents_between(doc, sent.start, sent.end) if e.label_ in ("DATE", "TIME")
             ]
         except (AttributeError, ValueError):
             ents = []
         for e in ents:
-            ref = resolve_expression(e.text, pub, future=future)
+            text = docview.text(doc)[e.start_char : e.end_char]  # the entity's text
+            ref = resolve_expression(text, pub, future=future)
             if ref is None:
-                found = find_expressions(e.text, pub, offset=e.start_char, future=future)
+                found = find_expressions(text, pub, offset=e.start_char, future=future)
                 options.extend(found)
             else:
-                options.append(_place(ref, e.text, e.start_char, e.end_char))
+                options.append(_place(ref, text, e.start_char, e.end_char))
     options.extend(find_expressions(sent.text, pub, offset=sent.start, future=future))
     if options:
         return min(options, key=lambda r: (_distance(r, candidate), r.start or 0))

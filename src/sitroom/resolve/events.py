@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import date
 from typing import TYPE_CHECKING
@@ -64,6 +65,7 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
     )
     actors = tuple(actor_mentions(ctx))
     events = []
+    fallback: list[PlaceRef | None] = []  # the article's focus place, looked up once when first needed
     for cand in candidates:
         source = tuple(a for s in cand.source for a in resolve_actor(s, ctx))
         target = tuple(a for s in cand.target for a in resolve_actor(s, ctx))
@@ -72,7 +74,9 @@ def resolve_article(article: Article, doc: Doc, candidates: list[Candidate]) -> 
         others = coordinated_locations(cand, ctx, location) if location else []
         date = event_date(cand, ctx)
         lemma = "" if source else _lemma(doc, cand.trigger)  # an agentless noun may imply its agent
-        for i, loc in enumerate([location or _fallback_location(ctx, gaz), *others]):
+        if location is None and not fallback:
+            fallback.append(_fallback_location(ctx, gaz))
+        for i, loc in enumerate([location or fallback[0], *others]):
             # one event per place; the copies' ids add the place's offsets
             suffix = f":{loc.start}" if i and loc is not None else ""
             src, tgt, how = source, target, ""
@@ -154,13 +158,19 @@ def place_target(event_type: str, loc: PlaceRef) -> ActorRef | None:
     )
 
 
+@functools.lru_cache(maxsize=512)
+def _country(gaz, iso3: str):  # type: ignore[no-untyped-def]
+    # an index query per article otherwise; an open gazetteer never changes
+    return gaz.country(iso3)
+
+
 def _fallback_location(ctx: ArticleContext, gaz) -> PlaceRef | None:
     """No place in the event's clause: the article's focus country, at country precision.
 
     Only when the article has a clear focus (named more than any other country); else none."""
     if not ctx.focus:
         return None
-    entry = gaz.country(ctx.focus[0])
+    entry = _country(gaz, ctx.focus[0])
     if entry is None:
         return None
     return PlaceRef(

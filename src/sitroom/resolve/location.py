@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from sitroom.extract import docview
 from sitroom.records import Candidate, PlaceRef, Precision, Span
 from sitroom.resolve.places import METHOD, adjectival, is_name_token, place_words, where_noun
 
@@ -446,9 +447,14 @@ _DIRECTIONS = {
 
 
 def _subtree_span(doc: Doc, t: Token) -> Span:
-    toks = list(t.subtree)
-    s, e = toks[0].idx, toks[-1].idx + len(toks[-1])
-    return Span(start=s, end=e, text=doc.text[s:e])
+    # from the first to the last token `t.subtree` yields, without building the ones in between
+    first = last = t
+    while (left := next(first.lefts, None)) is not None:
+        first = left
+    while rights := list(last.rights):
+        last = rights[-1]
+    s, e = first.idx, last.idx + len(last)
+    return Span(start=s, end=e, text=docview.text(doc)[s:e])
 
 
 def _patient_phrases(doc: Doc, trigger: Token, in_sent: list[PlaceRef]) -> list[Span]:
@@ -503,7 +509,7 @@ def _hyphen_part(doc: Doc, p: PlaceRef) -> bool:
     """ "Baghdad-based", "US-led", "US-Kurdish", "Brest-Litovsk": a name glued by a hyphen to the
     word after it modifies that word or is part of a longer name, not the place itself."""
     end = p.end
-    text = doc.text
+    text = docview.text(doc)
     return end + 1 < len(text) and text[end] in "-\u2013" and text[end + 1].isalpha()
 
 

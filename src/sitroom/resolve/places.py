@@ -14,18 +14,19 @@ import functools
 import importlib.resources
 import math
 import re
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sitroom.extract import docview
 from sitroom.nlp.words import is_english_word
 from sitroom.records import Article, PlaceRef, Precision
 from sitroom.resolve.gazetteer import Entry, Gazetteer, fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
-    from spacy.tokens import Span as SpacySpan
 
 
 METHOD = "sitroom.places.v1"
@@ -147,7 +148,7 @@ def resolve_spans(
             continue
         m = _lookup_span(doc, gaz, sp.start, sp.end, rule="given", adjectives=True, loose=True)
         if m is not None:
-            m.char_start, m.char_end, m.text = s, e, doc.text[s:e]
+            m.char_start, m.char_end, m.text = s, e, docview.text(doc)[s:e]
         given.append(m)
     ms = [m for m in given if m is not None]
     context = [m for m in found if not any(_overlap(m, g) for g in ms)]
@@ -181,8 +182,17 @@ def _overlap(a: _Mention, b: _Mention) -> bool:
 
 
 def is_name_token(t: Token) -> bool:
-    text = t.text
+    return _name_text(t.text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_text(text: str) -> bool:
+    # asked of every token of every article: one answer per word form
     return bool(_WORD.match(text)) and (text[0].isupper() or (len(text) > 1 and text[:2] in ("al", "el")))
+
+
+# fold() is asked of every capitalised n-gram of every article: one answer per string
+_fold = functools.lru_cache(maxsize=65536)(fold)
 
 
 def _lookup_span(
@@ -190,44 +200,42 @@ def _lookup_span(
 ) -> _Mention | None:
     """A mention for tokens [start, end) if the gazetteer knows the name (dropping "the", "'s",
     and a generic word such as "province" when the whole does not match)."""
-    while start < end and doc[start].lower_ in ("the", "a", "an"):
+    tok = docview.toks(doc)
+    while start < end and tok.lower[start] in ("the", "a", "an"):
         start += 1
-    while end > start and doc[end - 1].text in ("'s", "’s", "'", "’", ".", ",", '"'):
+    while end > start and tok.text[end - 1] in ("'s", "’s", "'", "’", ".", ",", '"'):
         end -= 1
     if start >= end:
         return None
     hint = None
     tries = [(start, end, None)]
-    last = doc[end - 1].lower_
+    last = tok.lower[end - 1]
     if end - start > 1 and (last in _ADMIN_WORDS or last in _CITY_WORDS):
         tries.append((start, end - 1, "admin1" if last in _ADMIN_WORDS else "city"))
-    if loose and end - start > 1 and doc[start].lower_ in _CITY_WORDS | _ADMIN_WORDS | {"city"}:
+    if loose and end - start > 1 and tok.lower[start] in _CITY_WORDS | _ADMIN_WORDS | {"city"}:
         tries.append((start + 1, end, None))
     for s, e, hint in tries:
-        text = doc[s:e].text
-        entries = gaz.lookup_key(fold(text))
-        if not adjectives:
-            entries = [x for x in entries if x.name_kind != "demonym"]
-        if len(text.replace(".", "")) <= 3:
-            entries = [x for x in entries if x.name_kind != "alt" or x.cls != "city"]
+        a, b = tok.idx[s], tok.idx[e - 1] + len(tok.text[e - 1])  # the span's chars, as Span.text
+        text = docview.text(doc)[a:b]
+        entries = _entries(gaz, _fold(text), adjectives, len(text.replace(".", "")) <= 3)
         if entries:
-            sp = doc[s:e]
-            return _Mention(s, e, sp.start_char, sp.end_char, sp.text, entries, rule, hint)
+            return _Mention(s, e, a, b, text, entries, rule, hint)
     return None
 
 
 def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
-    label = [""] * len(doc)
-    ent_of: list[SpacySpan | None] = [None] * len(doc)
-    ents = list(doc.ents)  # each access of doc.ents builds every span anew
+    n = len(doc)
+    tok = docview.toks(doc)  # token texts, lower forms and offsets, without building Token objects
+    label = [""] * n
+    ent_of: list[docview.Ent | None] = [None] * n
+    ents = docview.ents(doc)
     for ent in ents:
         for i in range(ent.start, ent.end):
             label[i] = ent.label_
             ent_of[i] = ent
-    taken = [False] * len(doc)
+    taken = [False] * n
     out: list[_Mention] = []
-    toks = list(doc)  # doc[i] builds a new Token each time: take them once
-    look = _DocLook(doc, toks)
+    look = _DocLook(doc, tok)
 
     def add(m: _Mention) -> None:
         out.append(m)
@@ -239,15 +247,15 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
         if ent.label_ == "NORP" and not adjectives:
             continue
         end = ent.end  # the small model cuts hyphenated names: "Guinea" of "Guinea-Bissau"
-        while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_:
-            if doc[end].whitespace_ or not is_name_token(doc[end + 1]):
+        while end + 1 < n and tok.text[end] == "-" and not tok.space[end - 1]:
+            if tok.space[end] or not _name_text(tok.text[end + 1]):
                 break
             end += 2
         m = None
         if end > ent.end:
             m = _lookup_span(doc, gaz, ent.start, end, rule="ner", adjectives=adjectives)
         m = m or _lookup_span(doc, gaz, ent.start, ent.end, rule="ner", adjectives=adjectives)
-        if m is None or (m.end - m.start == 1 and doc[m.start].lower_ in _COMPASS):
+        if m is None or (m.end - m.start == 1 and tok.lower[m.start] in _COMPASS):
             continue
         if ent.label_ in _NOT_PLACE_LABELS:  # the small model has tagged "Niger" as a DATE
             if not any(e.cls == "country" and e.name_kind == "main" for e in m.entries):
@@ -257,26 +265,26 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
         add(m)
 
     # 2. Capitalised n-grams the gazetteer knows, longest first, outside entities taken above.
-    n = len(doc)
-    name = [is_name_token(t) for t in toks]
-    text = doc.text
+    name = [_name_text(t) for t in tok.text]
+    text = docview.text(doc)
     keys: dict[tuple[int, int], str] = {}
     for i in range(n):
         if taken[i] or not name[i] or label[i] in _NOT_PLACE_LABELS:
             continue
         for j in range(i + 1, min(n, i + _MAX_NGRAM) + 1):
-            t = toks[j - 1]
-            if taken[j - 1] or label[j - 1] in _NOT_PLACE_LABELS or t.is_space:
+            t = tok.text[j - 1]
+            if taken[j - 1] or label[j - 1] in _NOT_PLACE_LABELS or tok.is_space[j - 1]:
                 break
-            if j - 1 > i and not (name[j - 1] or t.lower_ in _CONNECTORS or t.text == "."):
+            if j - 1 > i and not (name[j - 1] or tok.lower[j - 1] in _CONNECTORS or t == "."):
                 break
             if name[j - 1]:
-                keys[(i, j)] = fold(text[toks[i].idx : t.idx + len(t.text)])
-    known = gaz.known(keys.values())
+                keys[(i, j)] = _fold(text[tok.idx[i] : tok.idx[j - 1] + len(t)])
+    known = _known(gaz, keys.values())
+    starts = {i for i, _ in keys}
     i = 0
     while i < n:
         best = None
-        for j in range(min(n, i + _MAX_NGRAM), i, -1):
+        for j in range(min(n, i + _MAX_NGRAM), i, -1) if i in starts else ():
             k = keys.get((i, j))
             if k is None or k not in known:
                 continue
@@ -292,6 +300,51 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
     out.sort(key=lambda m: m.start)
     _link_pairs(doc, out)
     return out
+
+
+@dataclass(slots=True)
+class _Memo:
+    """Answers of one open gazetteer (an index never changes once open): the same names recur in
+    every article ("The", "President", "Iraq")."""
+
+    known: dict[str, bool] = field(default_factory=dict)  # name key -> in the index
+    entries: dict[tuple[str, bool, bool], list[Entry]] = field(default_factory=dict)
+
+
+_MEMO: weakref.WeakKeyDictionary[Gazetteer, _Memo] = weakref.WeakKeyDictionary()
+
+
+def _memo(gaz: Gazetteer) -> _Memo:
+    memo = _MEMO.get(gaz)
+    if memo is None or len(memo.known) + len(memo.entries) > 400_000:
+        memo = _MEMO[gaz] = _Memo()
+    return memo
+
+
+def _known(gaz: Gazetteer, keys: Iterable[str]) -> set[str]:
+    """`gaz.known(keys)`, asking the index only for keys not seen before."""
+    memo = _memo(gaz).known
+    keys = set(keys)
+    new = [k for k in keys if k not in memo]
+    if new:
+        found = gaz.known(new)
+        memo.update((k, k in found) for k in new)
+    return {k for k in keys if memo[k]}
+
+
+def _entries(gaz: Gazetteer, key: str, adjectives: bool, short: bool) -> list[Entry]:
+    """The entries named by a key: demonyms only with `adjectives`; for a name of three letters or
+    fewer (`short`), no town by an alternate name. Callers never change the list."""
+    memo = _memo(gaz).entries
+    got = memo.get((key, adjectives, short))
+    if got is None:
+        got = gaz.lookup_key(key)
+        if not adjectives:
+            got = [x for x in got if x.name_kind != "demonym"]
+        if short:
+            got = [x for x in got if x.name_kind != "alt" or x.cls != "city"]
+        memo[(key, adjectives, short)] = got
+    return got
 
 
 def _strong(entries: list[Entry], ner_label: str) -> bool:
@@ -312,20 +365,32 @@ class _DocLook:
     """Per-doc facts the n-gram checks ask for again and again, computed once (Doc.text, .sent and a
     scan of all tokens cost a pass over the doc each time)."""
 
-    def __init__(self, doc: Doc, toks: list[Token]) -> None:
-        self.words = {t.text for t in toks}
-        self.sent_start = [0] * len(doc)
+    def __init__(self, doc: Doc, tok: docview.Toks) -> None:
+        self.doc = doc
+        self.text = tok.text
+        self.words = set(tok.text)
+        self.sents = docview.sents(doc)
         self.headline: dict[int, bool] = {}
-        self.sents = {}
-        for sent in doc.sents:
-            self.sents[sent.start] = sent
-            for i in range(sent.start, sent.end):
-                self.sent_start[i] = sent.start
+        self.alpha: list[int] = []  # IS_ALPHA and POS of each token, read when first needed
+        self.pos: list[int] = []
+        self.propn = 0
 
     def is_headline(self, i: int) -> bool:
-        k = self.sent_start[i]
+        """Whether token i's sentence is a title-case headline: of its words longer than three letters
+        that are not proper nouns (nor its first word), at least two and 60% are capitalised."""
+        k = self.sents.of_token[i]
         if k not in self.headline:
-            self.headline[k] = _headline(self.sents[k])
+            if not self.alpha:
+                from spacy.attrs import IS_ALPHA, POS
+                from spacy.symbols import PROPN
+
+                self.alpha, self.pos = self.doc.to_array([IS_ALPHA, POS]).T.tolist()
+                self.propn = PROPN
+            a, b = self.sents.bounds[k]  # the first word of a sentence is its only sentence start
+            text, alpha, pos, propn = self.text, self.alpha, self.pos, self.propn
+            words = [w for w in range(a + 1, b) if alpha[w] and len(text[w]) > 3 and pos[w] != propn]
+            upper = sum(text[w][0].isupper() for w in words)
+            self.headline[k] = len(words) >= 2 and upper >= 0.6 * len(words)
         return self.headline[k]
 
 
@@ -391,14 +456,9 @@ def _accept_ngram(doc: Doc, m: _Mention, label: list[str], ent_of: list, look: _
     return any(e.population >= floor and e.name_kind == "main" for e in m.entries if e.cls == "city")
 
 
-def _headline(sent: SpacySpan) -> bool:
-    words = [t for t in sent if t.is_alpha and len(t) > 3 and t.pos_ != "PROPN" and not t.is_sent_start]
-    return len(words) >= 2 and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words)
-
-
 def _link_pairs(doc: Doc, ms: list[_Mention]) -> None:
     """ "Agadez, Niger" / "Paris, Texas": the second name says where the first one is."""
-    text = doc.text
+    text = docview.text(doc)
     for a, b in zip(ms, ms[1:], strict=False):
         between = text[a.char_end : b.char_start]
         if between.strip() == "," and any(e.cls in ("country", "admin1") for e in b.entries):
@@ -587,6 +647,20 @@ def adjectival(doc: Doc, p: PlaceRef) -> bool:
     """ "the Niger government", "Niger's junta": the place names an actor, not where things happen.
     A name that modifies a word for a site ("the Aziziyah district", "Syria's Aleppo province") is
     still the place."""
+    if p.start is None or p.end is None:
+        return _adjectival(doc, p)
+    # asked again for each event of the place's sentence: answered once per mention of a doc
+    memo = doc.user_data.get("sitroom.adjectival")
+    if not isinstance(memo, dict):
+        memo = doc.user_data["sitroom.adjectival"] = {}
+    key = f"{p.start}:{p.end}"  # a text key: a serialised doc keeps its user data
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = _adjectival(doc, p)
+    return got
+
+
+def _adjectival(doc: Doc, p: PlaceRef) -> bool:
     sp = doc.char_span(p.start, p.end, alignment_mode="expand")
     if sp is None:
         return False
