@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py --dev "$(SHARED)" --out BENCHMARKS.md
 	$(BIN)/python benchmarks/bench_batch.py --dev "$(SHARED)" --json bench_batch.json
 	$(BIN)/python benchmarks/bench_geocode.py --dev "$(SHARED)"
+	$(BIN)/python benchmarks/bench_stages.py --dev "$(SHARED)" --repeat 2
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info demo.duckdb
