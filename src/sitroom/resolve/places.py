@@ -243,8 +243,10 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
             taken[i] = True
 
     # 1. Entities that are places by label, or whose whole text is a well-known place.
+    starting = {ent.start: ent for ent in ents}
+    joined: set[int] = set()  # starts of entities read as the tail of the one before
     for ent in ents:
-        if ent.label_ == "NORP" and not adjectives:
+        if (ent.label_ == "NORP" and not adjectives) or ent.start in joined:
             continue
         end = ent.end  # the small model cuts hyphenated names: "Guinea" of "Guinea-Bissau"
         while end + 1 < n and tok.text[end] == "-" and not tok.space[end - 1]:
@@ -252,6 +254,15 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
                 break
             end += 2
         m = None
+        # ... and names at a word it takes for a new entity ("the Democratic Republic of the" +
+        # "Congo"): a place entity that touches this one joins it when the gazetteer knows the whole
+        nxt = starting.get(ent.end)
+        if end == ent.end and nxt is not None and nxt.label_ in _PLACE_LABELS:
+            m = _lookup_span(doc, gaz, ent.start, nxt.end, rule="ner", adjectives=adjectives)
+            if m is not None and m.end == nxt.end:
+                joined.add(nxt.start)
+            else:
+                m = None
         if end > ent.end:
             m = _lookup_span(doc, gaz, ent.start, end, rule="ner", adjectives=adjectives)
         m = m or _lookup_span(doc, gaz, ent.start, ent.end, rule="ner", adjectives=adjectives)

@@ -170,3 +170,10 @@ def test_countries_sit_at_their_geonames_point(nlp, gaz) -> None:
 def test_a_hyphenated_name_cut_by_the_ner_is_read_whole(nlp, gaz) -> None:
     got = _places(nlp, gaz, "Cholera spread in Guinea-Bissau last week.")
     assert got == {"Guinea-Bissau": "iso:GNB"}
+
+
+def test_a_name_the_ner_cuts_in_two_entities_is_read_whole(nlp, gaz) -> None:
+    doc = nlp("Ebola has spread in the Democratic Republic of the Congo, officials said.")
+    assert len([e for e in doc.ents if e.label_ == "GPE"]) == 2  # the model's cut this guards against
+    got = _places(nlp, gaz, doc.text)
+    assert got == {"Democratic Republic of the Congo": "iso:COD"}
