@@ -219,6 +219,11 @@ def _lookup_span(
         text = docview.text(doc)[a:b]
         entries = _entries(gaz, _fold(text), adjectives, len(text.replace(".", "")) <= 3)
         if entries:
+            # "Washington state", "Kano state": the area word outside the entity still names the area
+            # (not after a country's name: "Iran state media" is Iran's)
+            after = tok.lower[e] if e < len(tok.lower) else ""
+            if hint is None and after in _ADMIN_WORDS and not any(x.cls == "country" for x in entries):
+                hint = "admin1"
             return _Mention(s, e, a, b, text, entries, rule, hint)
     return None
 
@@ -581,8 +586,10 @@ def _resolve(doc: Doc, ms: list[_Mention], keep: set[int] | None = None) -> list
                 e.gid: 6.0
                 for e in y.entries
                 if any(
-                    x.country == e.country and (e.cls == "country" or x.admin1 == e.name) for x in m.entries
-                )
+                    x.country == e.country
+                    and (e.cls == "country" or (e.cls == "admin1" and x.admin1 == e.name))
+                    for x in m.entries
+                )  # the area, not a town that shares its name ("Seattle, Washington" is no D.C.)
             }
     _score_all(ms, [{}] * len(ms), pairs, boost=boost)
     for i, m in enumerate(ms[:-1]):

@@ -177,3 +177,18 @@ def test_a_name_the_ner_cuts_in_two_entities_is_read_whole(nlp, gaz) -> None:
     assert len([e for e in doc.ents if e.label_ == "GPE"]) == 2  # the model's cut this guards against
     got = _places(nlp, gaz, doc.text)
     assert got == {"Democratic Republic of the Congo": "iso:COD"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "precision"),
+    [
+        ("Health officials in Washington state reported new cases on Monday.", "Washington", "admin1"),
+        ("New cases were found in Seattle, Washington, on Monday.", "Washington", "admin1"),
+        ("Gunmen attacked a village in Kano state.", "Kano", "admin1"),
+        ("The president spoke in Washington on Monday.", "Washington", "city"),
+        ("Iran state media said the capital was calm.", "Iran", "country"),
+    ],
+)
+def test_the_area_word_or_a_town_in_it_picks_the_area(nlp, gaz, text, name, precision) -> None:
+    got = {p.text: p for p in find_places(nlp(text), None, gaz)}
+    assert got[name].precision.value == precision
