@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sitroom.extract import docview
 from sitroom.extract.lexicon import agencies, cue
 from sitroom.extract.spans import np_bounds, resolve_pronoun
+from sitroom.nlp import docview
 from sitroom.records import Attribution
 
 if TYPE_CHECKING:

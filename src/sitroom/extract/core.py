@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sitroom.extract import docview
 from sitroom.extract.attribution import SPEECH as _SPEECH_LEMMAS
 from sitroom.extract.attribution import attribution_of
 from sitroom.extract.lexicon import Trigger, cue, index
 from sitroom.extract.modality import _measure, governor, modality_of
 from sitroom.extract.quantities import quantities_of
 from sitroom.extract.spans import conjuncts, is_relative, np_span, resolve_pronoun
+from sitroom.nlp import docview
 from sitroom.records import Candidate, Span
 
 if TYPE_CHECKING:

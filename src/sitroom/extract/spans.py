@@ -6,8 +6,8 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from sitroom.extract import docview
 from sitroom.extract.lexicon import cue
+from sitroom.nlp import docview
 from sitroom.records import Span
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from sitroom.extract import docview
+from sitroom.nlp import docview
 from sitroom.records import ActorRef, Span
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sitroom.extract import docview
+from sitroom.nlp import docview
 from sitroom.records import Candidate, DatePrecision, Tense, TimeBasis, TimeRef
 
 if TYPE_CHECKING:

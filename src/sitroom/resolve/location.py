@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from sitroom.extract import docview
+from sitroom.nlp import docview
 from sitroom.records import Candidate, PlaceRef, Precision, Span
 from sitroom.resolve.places import METHOD, adjectival, is_name_token, place_words, where_noun
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sitroom.extract import docview
+from sitroom.nlp import docview
 from sitroom.nlp.words import is_english_word
 from sitroom.records import Article, PlaceRef, Precision
 from sitroom.resolve.gazetteer import Entry, Gazetteer, fold

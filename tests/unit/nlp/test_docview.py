@@ -1,4 +1,4 @@
-"""The per-doc views in `sitroom.extract.docview` give what spaCy's own attributes give, for fully parsed
+"""The per-doc views in `sitroom.nlp.docview` give what spaCy's own attributes give, for fully parsed
 and cascade docs, and survive a serialised doc (its user data comes back as plain lists)."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import DocBin
 
-from sitroom.extract import docview, extract
+from sitroom.extract import extract
+from sitroom.nlp import docview
 from sitroom.records import to_dict
 
 pytestmark = pytest.mark.slow

@@ -1,5 +1,5 @@
 """Per-doc facts that extract and resolve ask for many times, computed once per doc and kept in
-`doc.user_data` (as `sitroom.nlp.cache` does for entities).
+`doc.user_data`.
 
 Why: `Doc.text` joins every token again on each access, `doc.sents` and `doc.ents` build new spans,
 and `doc[i]`, `token.head` or iterating a doc build a new Token object each time. The docs are not
