@@ -115,6 +115,9 @@ class _Mention:
     rule: str  # how it was found: ner | gaz | name
     hint: str | None = None  # "admin1" / "city" when a generic word follows the name
     within: str | None = None  # gid of the place named right after ", "
+    # only the tail of a longer capitalised name the gazetteer does not know: after a compass word
+    # ("compass": "West Midlands", "North Dallas") or after another word ("name": "Goz Beida")
+    tail: str | None = None
     scores: list[float] = field(default_factory=list)
 
 
@@ -248,10 +251,11 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
             taken[i] = True
 
     # 1. Entities that are places by label, or whose whole text is a well-known place.
+    name = [_name_text(t) for t in tok.text]
     starting = {ent.start: ent for ent in ents}
     joined: set[int] = set()  # starts of entities read as the tail of the one before
     for ent in ents:
-        if (ent.label_ == "NORP" and not adjectives) or ent.start in joined:
+        if (ent.label_ == "NORP" and not adjectives) or ent.start in joined or taken[ent.start]:
             continue
         end = ent.end  # the small model cuts hyphenated names: "Guinea" of "Guinea-Bissau"
         while end + 1 < n and tok.text[end] == "-" and not tok.space[end - 1]:
@@ -270,18 +274,23 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
                 m = None
         if end > ent.end:
             m = _lookup_span(doc, gaz, ent.start, end, rule="ner", adjectives=adjectives)
+        if m is None and end == ent.end:
+            m = _linked_name(doc, gaz, ent.start, ent.end, name, label, adjectives)
         m = m or _lookup_span(doc, gaz, ent.start, ent.end, rule="ner", adjectives=adjectives)
         if m is None or (m.end - m.start == 1 and tok.lower[m.start] in _COMPASS):
             continue
         if ent.label_ in _NOT_PLACE_LABELS:  # the small model has tagged "Niger" as a DATE
             if not any(e.cls == "country" and e.name_kind == "main" for e in m.entries):
                 continue
-        elif ent.label_ not in _PLACE_LABELS and not _strong(m.entries, ent.label_):
+        elif (
+            ent.label_ not in _PLACE_LABELS
+            and not _strong(m.entries, ent.label_)
+            and not _named_as_place(tok, m.start)
+        ):
             continue
         add(m)
 
     # 2. Capitalised n-grams the gazetteer knows, longest first, outside entities taken above.
-    name = [_name_text(t) for t in tok.text]
     text = docview.text(doc)
     keys: dict[tuple[int, int], str] = {}
     for i in range(n):
@@ -314,8 +323,80 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
         else:
             i += 1
     out.sort(key=lambda m: m.start)
+    for m in out:
+        m.tail = _in_longer_name(doc, m, name, label, ent_of, taken)
     _link_pairs(doc, out)
     return out
+
+
+# Connectors of foreign place names that tie the words around them into one name ("Ceamurlia de
+# Jos", "Rio Grande do Sul"); English "of"/"and" do not ("the Governor of Texas").
+_NAME_GLUE = _CONNECTORS - {"of", "and", "-", "upon", "on"}
+
+
+def _linked_name(
+    doc: Doc, gaz: Gazetteer, start: int, end: int, name: list[bool], label: list[str], adjectives: bool
+) -> _Mention | None:
+    """The entity [start, end) with the words around it that belong to its name, when the gazetteer
+    knows the whole: the small model stops at "of", "and", "do", "," ("Democratic Republic" + "of
+    the" + "Congo", "Rio Grande" + "do Sul", "Trinidad" + "and" + "Tobago", "Washington" + ", D.C.")
+    and drops a first word ("Goz" of "Goz Beida")."""
+    tok = docview.toks(doc)
+    n = len(tok.text)
+    ends = [end]
+    j = end
+    while j < n and j - start < _MAX_NGRAM and label[j] not in _NOT_PLACE_LABELS:
+        low = tok.lower[j]
+        if name[j]:
+            if j == end:
+                break  # a name right after is another entity's (joined above) or a word of its own
+            ends.append(j + 1)
+        elif (low not in _CONNECTORS and low != "the" or low == "-") and (low != "," or j > end):
+            break  # a comma right after too: the gazetteer knows "Washington, D.C." as one name
+        j += 1
+    starts = [start]
+    sent_start = docview.sents(doc).bounds[docview.sents(doc).of_token[start]][0]
+    if start - 1 > sent_start and name[start - 1] and not label[start - 1]:
+        starts.append(start - 1)
+    if len(starts) == 1 and len(ends) == 1:
+        return None
+    text = docview.text(doc)
+    spans = sorted(
+        ((a, e) for a in starts for e in ends if (a, e) != (start, end)), key=lambda x: x[0] - x[1]
+    )
+    keys = {(a, e): _fold(text[tok.idx[a] : tok.idx[e - 1] + len(tok.text[e - 1])]) for a, e in spans}
+    known = _known(gaz, keys.values())
+    for a, e in spans:
+        if keys[(a, e)] in known:
+            m = _lookup_span(doc, gaz, a, e, rule="ner", adjectives=adjectives)
+            if m is not None and m.end == e and m.start == a:
+                return m
+    return None
+
+
+def _in_longer_name(
+    doc: Doc, m: _Mention, name: list[bool], label: list[str], ent_of: list, taken: list[bool]
+) -> str | None:
+    """Whether the mention is only the tail of a longer capitalised name the gazetteer does not know:
+    a capitalised word before it, in its entity or in none ("Midlands" of "the West Midlands",
+    "Beida" of "Goz Beida"), or tied to it by a foreign connector ("Jos" of "Ceamurlia de Jos").
+    Not after a word of another place ("Maiduguri Borno State"), a stop word ("After Paris") or a
+    generic noun ("Village Malakal"); a place that leads a longer name is itself ("Toronto Police")."""
+    tok = docview.toks(doc)
+    sents = docview.sents(doc)
+    first = sents.bounds[sents.of_token[m.start]][0]
+    i = m.start - 1
+    glue = i > first and tok.lower[i] in _NAME_GLUE
+    if glue:
+        i -= 1
+    if i < first or (i == first and not glue) or not name[i] or taken[i]:
+        return None
+    if label[i] and ent_of[i] is not ent_of[m.start]:
+        return None
+    low = tok.lower[i]
+    if low in _COMPASS and not glue:
+        return "compass"
+    return "name" if low not in _GENERIC and not doc.vocab[low].is_stop else None
 
 
 @dataclass(slots=True)
@@ -359,8 +440,20 @@ def _entries(gaz: Gazetteer, key: str, adjectives: bool, short: bool) -> list[En
             got = [x for x in got if x.name_kind != "demonym"]
         if short:
             got = [x for x in got if x.name_kind != "alt" or x.cls != "city"]
+        if any(x.cls == "country" and x.name_kind == "main" for x in got):
+            # a country's own name never means a town or county known by it as an alternate name
+            # ("Iraq" is no name of Arak in running text; "Mexico" is the country, not its capital)
+            got = [x for x in got if x.name_kind != "alt" or x.cls not in ("city", "admin2")]
         memo[(key, adjectives, short)] = got
     return got
+
+
+# "the town of X", "the province of X": the name after is a place whatever the NER or its size.
+_PLACE_OF = _ADMIN_WORDS | _CITY_WORDS | {"capital", "suburb", "villages", "towns", "provinces", "districts"}
+
+
+def _named_as_place(tok: docview.Toks, start: int) -> bool:
+    return start >= 2 and tok.lower[start - 1] == "of" and tok.lower[start - 2] in _PLACE_OF
 
 
 def _strong(entries: list[Entry], ner_label: str) -> bool:
@@ -429,6 +522,15 @@ def _part_of_longer_name(doc: Doc, m: _Mention) -> bool:
     after = doc[m.end] if m.end < len(doc) and is_name_token(doc[m.end]) else None
     if after is not None and after.lower_ in _THING_NOUNS:
         return True
+    if (  # "St. Peter's Square", "St George's Chapel": a site named after a saint or a person
+        m.end + 1 < len(doc)
+        and doc[m.end].text in ("'s", "’s")
+        and doc[m.end + 1].lower_ in _THING_NOUNS | {"basilica", "cathedral", "church", "chapel", "hospital"}
+        and not any(e.cls == "country" for e in m.entries)
+    ):
+        return True
+    if after is not None and all(t.lower_ in _COMPASS for t in doc[m.start : m.end]):
+        return True  # "South West" of "South West England": a direction of the name after it
     if m.end - m.start > 1:
         return False
     word = doc[m.start].lower_
@@ -468,6 +570,8 @@ def _accept_ngram(doc: Doc, m: _Mention, label: list[str], ent_of: list, look: _
         return False  # "Police" in a title-case headline; "Reading" where "reading" is a word here
     if any(e.cls == "admin1" and e.lat is not None and e.name_kind == "main" for e in m.entries):
         return True
+    if _named_as_place(docview.toks(doc), m.start):
+        return any(e.lat is not None for e in m.entries)
     floor = MIN_POP_NAME_ENTITY if labels & _NAME_LABELS else MIN_POP_UNTAGGED
     return any(e.population >= floor and e.name_kind == "main" for e in m.entries if e.cls == "city")
 
@@ -514,27 +618,18 @@ def _score_all(
     ms: list[_Mention],
     focus: list[dict[str, float]],
     pairs: dict[int, Entry],
-    areas: Counter[str] | None = None,
+    areas_of: list[Counter[str]] | None = None,
     boost: dict[int, dict[str, float]] | None = None,
 ) -> None:
-    areas = areas or Counter()
     boost = boost or {}
     for idx, m in enumerate(ms):
+        areas = areas_of[idx] if areas_of else Counter()
         towns = [e for e in m.entries if e.cls == "city"]
         scores = []
         for e in m.entries:
             s = _prior(e, m)
-            if (
-                e.cls == "admin1"
-                and m.hint != "admin1"
-                and any(
-                    t.country == e.country
-                    and t.admin1 == e.name
-                    and (t.name_kind == "main" or t.population >= 0.3 * e.population)
-                    for t in towns
-                )
-            ):
-                s -= 3.0  # "Agadez", "New York": the town, unless the text says "region"/"state"
+            if e.cls == "admin1" and m.hint != "admin1" and any(_namesake_town(t, e) for t in towns):
+                s -= 3.0  # "Agadez", "New York", "Mecca": the town, unless the text says "region"/"state"
             if (
                 e.cls == "admin2"
                 and m.hint != "admin1"
@@ -565,9 +660,74 @@ def _score_all(
         m.scores = scores
 
 
+_LIST_GLUE = {",", "and", ", and", "or", ", or", "&"}
+
+
+def _list_boost(doc: Doc, ms: list[_Mention], boost: dict[int, dict[str, float]]) -> None:
+    """In a list of areas ("Ohio, New York and Texas") a name that is an area and a town is the
+    area: its area entries in the country of a listed neighbour's area gain."""
+    text = docview.text(doc)
+    best = [m.entries[_best(m)] for m in ms]
+    for i, m in enumerate(ms):
+        near = []
+        if i > 0 and text[ms[i - 1].char_end : m.char_start].strip() in _LIST_GLUE:
+            near.append(best[i - 1])
+        if i + 1 < len(ms) and text[m.char_end : ms[i + 1].char_start].strip() in _LIST_GLUE:
+            near.append(best[i + 1])
+        areas = {x.country for x in near if x.cls == "admin1"}
+        if areas and len(m.entries) > 1:
+            got = boost.setdefault(i, {})
+            for e in m.entries:
+                if e.cls == "admin1" and e.country in areas:
+                    got[e.gid] = got.get(e.gid, 0.0) + 2.0
+
+
+def _namesake_town(t: Entry, area: Entry) -> bool:
+    """Whether a town named like an area is the town the area is named after: in the area (its area
+    name spelt alike, or one the start of the other: "Makkah" of "Makkah al Mukarramah"), and the
+    name is its main one, or a by-name of both that a tenth of the area's people live in ("Mecca"),
+    or the area's own name but a quarter of its people live in the town ("New York" City; not
+    Oklahoma City)."""
+    if t.country != area.country or not t.admin1:
+        return False
+    a, b = _fold(t.admin1), _fold(area.name)
+    if not (a == b or a.startswith(b + " ") or b.startswith(a + " ")):
+        return False
+    share = 0.1 if area.name_kind == "alt" else 0.25
+    return t.name_kind == "main" or t.population >= share * area.population
+
+
 def _focus(votes: Counter[str]) -> dict[str, float]:
     total = sum(votes.values()) or 1.0
     return {c: min(1.0, v / total * 2) for c, v in votes.items() if v >= 1.0}
+
+
+def _focus_of(ms: list[_Mention], keys: list[str]) -> tuple[dict[str, float], list[dict[str, float]]]:
+    """The article's focus by the mentions' best entries, and each mention's focus without the
+    votes of its own name."""
+    by_key: dict[str, Counter[str]] = {}
+    for m, k in zip(ms, keys, strict=True):
+        b = m.entries[_best(m)]
+        if b.country:
+            by_key.setdefault(k, Counter())[b.country] += 1.0 if b.cls == "country" else 0.6
+    votes: Counter[str] = sum(by_key.values(), Counter())
+    focus = _focus(votes)
+    without = {k: _focus(votes - v) for k, v in by_key.items()}
+    return focus, [without.get(k, focus) for k in keys]
+
+
+def _fits(e: Entry, focus: dict[str, float], tail: str) -> bool:
+    """A country or region, a place in a country that has a quarter of the article's votes, or a
+    city after a compass word (a part of the city: "North Dallas", "Greater Manchester")."""
+    if e.cls in ("country", "region") or focus.get(e.country or "", 0.0) >= 0.5:
+        return True
+    return tail == "compass" and e.cls == "city" and e.population >= MIN_POP_NAME_ENTITY
+
+
+def _margin(m: _Mention) -> float:
+    """How far the best entry's score is ahead of the next one's (5.0 when there is one entry)."""
+    ordered = sorted(m.scores, reverse=True)
+    return ordered[0] - ordered[1] if len(ordered) > 1 else 5.0
 
 
 def _best(m: _Mention) -> int:
@@ -595,35 +755,40 @@ def _resolve(doc: Doc, ms: list[_Mention], keep: set[int] | None = None) -> list
     for i, m in enumerate(ms[:-1]):
         if m.within == "pair":
             pairs[i] = ms[i + 1].entries[_best(ms[i + 1])]
-    # Focus from a first pass: confident mentions vote for their country. A mention's own vote does
-    # not count for it ("Georgia ... Atlanta": Atlanta's vote, not Georgia's, says which Georgia).
-    own: list[tuple[str, float]] = []
-    for m in ms:
+    _list_boost(doc, ms, boost)
+    # Focus from a first pass: confident mentions vote for their country. The votes of a mention's
+    # own name do not count for it ("Georgia ... Atlanta": Atlanta's vote, not Georgia's, says which
+    # Georgia; "Congo" said three times is one reading, not three).
+    keys = [_fold(m.text) for m in ms]
+    focus, focus_of = _focus_of(ms, keys)
+    # Admin1 areas the mentions of other names sit in ("Seattle ... Washington" -> the state; a
+    # name's own readings do not count: "Cornwall" twice is not twice Ontario).
+    area_by_key: dict[str, Counter[str]] = {}
+    for m, k in zip(ms, keys, strict=True):
         b = m.entries[_best(m)]
-        own.append((b.country or "", 1.0 if b.cls == "country" else 0.6))
-    votes: Counter[str] = Counter()
-    for c, w in own:
-        if c:
-            votes[c] += w
-    focus = _focus(votes)
-    without = {(c, w): _focus(votes - Counter({c: w})) for c, w in set(own) if c}
-    focus_of = [without.get(vote, focus) for vote in own]
-    # Admin1 areas the other mentions sit in ("Seattle ... Washington" -> the state).
-    areas: Counter[str] = Counter()
-    for m in ms:
-        b = m.entries[_best(m)]
-        if b.cls in ("city", "facility") and b.admin1:
-            areas[b.admin1] += 1
+        if b.cls in ("city", "facility") and b.admin1 and _margin(m) >= 1.0:
+            # a town read with little doubt: a pick among namesakes says nothing of the area
+            area_by_key.setdefault(k, Counter())[b.admin1] += 1
         elif b.cls == "admin1":
-            areas[b.name] += 1
-    _score_all(ms, focus_of, pairs, areas, boost)
+            area_by_key.setdefault(k, Counter())[b.name] += 1
+    areas: Counter[str] = sum(area_by_key.values(), Counter())
+    areas_without = {k: areas - v for k, v in area_by_key.items()}
+    _score_all(ms, focus_of, pairs, [areas_without.get(k, areas) for k in keys], boost)
+    named: set[str] = set()
+    if any(m.tail for m in ms):
+        _, focus_of = _focus_of(ms, keys)  # what the article is about, as finally read
+        named = {m.entries[_best(m)].gid for m in ms if not m.tail}
     out = []
     for i, m in enumerate(ms):
         b = _best(m)
+        if m.tail:
+            # A piece of a longer name ("West Midlands", "Goz Beida") names that place only if it fits
+            # the article: a wrong far-away namesake is worse than no answer.
+            x = m.entries[b]
+            if x.gid not in named and not _fits(x, focus_of[i], m.tail):
+                continue
         e = m.entries[b]
-        ordered = sorted(m.scores, reverse=True)
-        margin = ordered[0] - ordered[1] if len(ordered) > 1 else 5.0
-        conf = round(1 / (1 + math.exp(-margin)), 3)
+        conf = round(1 / (1 + math.exp(-_margin(m))), 3)
         rule = m.rule + ("+pair" if i in pairs else "") + ("+focus" if focus.get(e.country or "", 0) else "")
         ref = PlaceRef(
             text=m.text,

