@@ -21,7 +21,7 @@ from importlib import resources
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from sitroom.nlp import blas
+from sitroom.nlp import blas, steps
 from sitroom.nlp.tail import FastTail
 
 if TYPE_CHECKING:
@@ -218,12 +218,10 @@ class Cascade:
             for a, b in sel.runs
         ]
         with blas.one_thread():
-            if self.tail is None:
-                parsed = iter(list(nlp.pipe(pieces, batch_size=batch_size)))
-            else:
-                parsed = map(
-                    self.tail, list(nlp.pipe(pieces, batch_size=batch_size, disable=self.tail.after()))
-                )
+            skip = self.tail.after() if self.tail is not None else ()
+            parsed = iter(steps.pipe(nlp, pieces, batch_size=batch_size, disable=skip))
+            if self.tail is not None:
+                parsed = map(self.tail, parsed)
         out = []
         for d, sel in zip(docs, selections, strict=True):
             runs = [(a, b, next(parsed)) for a, b in sel.runs]

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from sitroom.errors import ModelNotInstalled
-from sitroom.nlp import blas, words
+from sitroom.nlp import blas, steps, words
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -97,9 +97,9 @@ def parse(
         flat = [p for ps in split for p in ps]
         with blas.one_thread():
             if tail is None:
-                docs = iter(list(nlp.pipe(flat, batch_size=batch_size)))
+                docs = iter(steps.pipe(nlp, flat, batch_size=batch_size))
             else:  # same annotations, without the per-token cost of the ruler and lemmatizer
-                docs = map(tail, list(nlp.pipe(flat, batch_size=batch_size, disable=tail.after())))
+                docs = map(tail, steps.pipe(nlp, flat, batch_size=batch_size, disable=tail.after()))
         for ps in split:
             parts = [next(docs) for _ in ps]
             yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)

@@ -1,0 +1,96 @@
+"""Run the pipeline with the parser and NER stepped from Python: the same annotations, about half their time.
+
+spaCy's greedy transition loop (`Parser.greedy_parse`) runs with the GIL released, but the wheels of spaCy
+3.8.8 and later, built with a newer Cython, take and give back the GIL inside the move-validity checks it
+calls for every move of every state at every step (NER: 74 moves, parser: 106). Each of those is a full
+GIL hand-off; `perf` put ~40% of NER's time in them (BENCHMARKS.md). Stepping the same states from Python,
+with the GIL held, makes each check a counter increment: the per-step model (`ParserStepModel`), the move
+choice (`Parser.transition_states`) and the batches (as in `Parser.pipe`) are spaCy's own, so the output is
+the same (tests/unit/nlp/test_steps.py). Each step also skips thinc's per-call wrapper and the unseen-class
+`nanmin` when the model has no unseen class: half the cost of a step's scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+
+def pipe(
+    nlp: Language, items: Iterable[str | Doc], *, batch_size: int = 32, disable: Sequence[str] = ()
+) -> list[Doc]:
+    """`nlp.pipe(items, batch_size=..., disable=...)` as a list, greedy transition components stepped
+    from Python. Items are texts or Docs (as `nlp.pipe` takes them)."""
+    from spacy.tokens import Doc
+
+    docs = [d if isinstance(d, Doc) else nlp.make_doc(d) for d in items]
+    for name, proc in nlp.pipeline:
+        if name in disable:
+            continue
+        if _steppable(proc):
+            docs = _parse(proc, docs, batch_size)
+        elif hasattr(proc, "pipe"):
+            docs = list(proc.pipe(docs, batch_size=batch_size))
+        else:
+            docs = [proc(d) for d in docs]
+    return docs
+
+
+def _steppable(proc) -> bool:
+    """A greedy (beam width 1) transition component on CPU: spaCy's parser and NER as shipped."""
+    from spacy.pipeline.transition_parser import Parser
+    from thinc.api import NumpyOps
+
+    return (
+        isinstance(proc, Parser)
+        and proc.cfg.get("beam_width", 1) == 1
+        and isinstance(getattr(proc.model, "ops", None), NumpyOps)
+    )
+
+
+def _parse(proc, docs: list[Doc], batch_size: int) -> list[Doc]:
+    """`Parser.pipe`'s batching (each batch sorted by length, cut in quarters), then its `predict` and
+    `set_annotations`, with the greedy loop below in place of `greedy_parse`."""
+    from spacy.util import minibatch
+
+    for batch in minibatch(docs, size=batch_size):
+        for sub in minibatch(sorted(batch, key=len), size=max(batch_size // 4, 2)):
+            sub = list(sub)
+            proc.set_annotations(sub, _greedy(proc, sub))
+    return docs
+
+
+def _greedy(proc, docs: list[Doc]) -> list:
+    """`Parser.greedy_parse`: the same states, model and moves, one Python call per step."""
+    if not any(len(d) for d in docs):
+        return proc.moves.init_batch(docs)
+    proc._ensure_labels_are_added(docs)
+    batch = proc.moves.init_batch(docs)
+    model = proc.model.predict(docs)  # the step model: token vectors and precomputed features
+    scores = _scorer(model)
+    states = [s for s in batch if not s.is_final()]
+    while states:
+        states = proc.transition_states(states, scores(states))
+    model.clear_memory()
+    return batch
+
+
+def _scorer(model):
+    """The step model's `predict` (spaCy's `step_forward`) as direct calls: state features through the
+    precomputed hidden layer, then the output layer's own product and bias (thinc's `Linear`). With an
+    unseen class, or no output layer, the step model's own `predict` does it."""
+    if not model.attrs["has_upper"] or not model._class_mask.all():
+        return model.predict
+    upper = model.vec2scores
+    W, b, ops = upper.get_param("W"), upper.get_param("b"), upper.ops
+
+    def scores(states):
+        y = ops.gemm(model.state2vec.predict(model.get_token_ids(states)), W, trans2=True)
+        y += b
+        return y
+
+    return scores
