@@ -16,7 +16,7 @@ import math
 import re
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -579,10 +579,21 @@ def _accept_ngram(doc: Doc, m: _Mention, label: list[str], ent_of: list, look: _
 def _link_pairs(doc: Doc, ms: list[_Mention]) -> None:
     """ "Agadez, Niger" / "Paris, Texas": the second name says where the first one is."""
     text = docview.text(doc)
-    for a, b in zip(ms, ms[1:], strict=False):
+    for i, (a, b) in enumerate(zip(ms, ms[1:], strict=False)):
         between = text[a.char_end : b.char_start]
         if between.strip() == "," and any(e.cls in ("country", "admin1") for e in b.entries):
+            if i > 0 and _area_item(ms[i - 1], a, text):
+                continue  # "Georgia, Oklahoma, Pennsylvania": a list of areas, not a town and its area
             a.within = "pair"
+
+
+def _area_item(prev: _Mention, a: _Mention, text: str) -> bool:
+    """Whether `a` follows an area's name in a comma list and can be an area itself."""
+    return (
+        text[prev.char_end : a.char_start].strip() == ","
+        and any(e.cls in ("country", "admin1") and e.name_kind == "main" for e in prev.entries)
+        and any(e.cls in ("country", "admin1") and e.name_kind == "main" for e in a.entries)
+    )
 
 
 # --- resolution ----------------------------------------------------------------------------------
@@ -614,18 +625,29 @@ def _prior(e: Entry, m: _Mention) -> float:
     return s
 
 
+# A co-occurrence vote may not overturn a reading whose context-free score is this far ahead (an
+# order of magnitude of population, or a main name against an alternate one: "Portland" next to
+# "Houston" and "Dallas" is still Oregon's city, not a Texas town) ...
+AREA_VOTE_MAX_GAP = 1.0
+# ... unless the area is named as an area in the town's sentence or the few before it ("in southern
+# Indiana. Austin, in Scott County, ..."): a state named far away, or only implied by its towns
+# ("Houston ... Portland"), does not move a big city.
+AREA_NAMED_BEFORE = 3
+
+
 def _score_all(
     ms: list[_Mention],
     focus: list[dict[str, float]],
     pairs: dict[int, Entry],
     areas_of: list[Counter[str]] | None = None,
     boost: dict[int, dict[str, float]] | None = None,
+    named_near: Callable[[int, str], bool] | None = None,
 ) -> None:
     boost = boost or {}
     for idx, m in enumerate(ms):
         areas = areas_of[idx] if areas_of else Counter()
         towns = [e for e in m.entries if e.cls == "city"]
-        scores = []
+        base = []  # the context-free score of each entry
         for e in m.entries:
             s = _prior(e, m)
             if e.cls == "admin1" and m.hint != "admin1" and any(_namesake_town(t, e) for t in towns):
@@ -636,13 +658,25 @@ def _score_all(
                 and any(t.country == e.country and t.name_kind == "main" for t in towns)
             ):
                 s -= 3.0
+            base.append(s)
+        # Other names' areas vote for the readings in them ("Seattle ... Washington" -> the state).
+        voted = [
+            (e.admin1 if e.admin1 in areas else e.name)
+            if areas and e.cls != "country" and (e.admin1 in areas or (e.cls == "admin1" and e.name in areas))
+            else None
+            for e in m.entries
+        ]
+        if named_near is not None and any(voted):
+            top = max((x for x, a in zip(base, voted, strict=True) if a is None), default=-math.inf)
+            voted = [
+                a if a is None or top - x < AREA_VOTE_MAX_GAP or named_near(idx, a) else None
+                for x, a in zip(base, voted, strict=True)
+            ]
+        scores = []
+        for e, s, a in zip(m.entries, base, voted, strict=True):
             s += 3.0 * focus[idx].get(e.country or "", 0.0) + boost.get(idx, {}).get(e.gid, 0.0)
-            if (
-                areas
-                and e.cls != "country"
-                and (e.admin1 in areas or (e.cls == "admin1" and e.name in areas))
-            ):
-                s += 1.5 * min(2, areas[e.admin1 if e.admin1 in areas else e.name])
+            if a is not None:
+                s += 1.5 * min(2, areas[a])
             y = pairs.get(idx)
             if y is not None and e.gid != y.gid:
                 if y.cls == "country" and e.country == y.country:
@@ -764,16 +798,43 @@ def _resolve(doc: Doc, ms: list[_Mention], keep: set[int] | None = None) -> list
     # Admin1 areas the mentions of other names sit in ("Seattle ... Washington" -> the state; a
     # name's own readings do not count: "Cornwall" twice is not twice Ontario).
     area_by_key: dict[str, Counter[str]] = {}
-    for m, k in zip(ms, keys, strict=True):
+    sents = docview.sents(doc)
+    sent = [sents.of_token[m.start] for m in ms]
+    named_at: dict[str, list[tuple[int, str]]] = {}  # area -> (sentence, name key) where named as an area
+    for i, (m, k) in enumerate(zip(ms, keys, strict=True)):
         b = m.entries[_best(m)]
         if b.cls in ("city", "facility") and b.admin1 and _margin(m) >= 1.0:
             # a town read with little doubt: a pick among namesakes says nothing of the area
             area_by_key.setdefault(k, Counter())[b.admin1] += 1
         elif b.cls == "admin1":
             area_by_key.setdefault(k, Counter())[b.name] += 1
+            named_at.setdefault(b.name, []).append((sent[i], k))
     areas: Counter[str] = sum(area_by_key.values(), Counter())
     areas_without = {k: areas - v for k, v in area_by_key.items()}
-    _score_all(ms, focus_of, pairs, [areas_without.get(k, areas) for k in keys], boost)
+    areas_of = [areas_without.get(k, areas) for k in keys]
+    for i, m in enumerate(ms[:-1]):
+        # "Washington, Pennsylvania": the pair already reads the area named after it; its vote would
+        # count that area twice
+        if m.within != "pair":
+            continue
+        y = ms[i + 1].entries[_best(ms[i + 1])]
+        a = y.name if y.cls == "admin1" else y.admin1 if y.cls in ("city", "facility") else None
+        if a and areas_of[i][a]:
+            areas_of[i] = areas_of[i] - Counter({a: 1})
+    sents_of: dict[str, list[int]] = {}
+    for k, t in zip(keys, sent, strict=True):
+        sents_of.setdefault(k, []).append(t)
+
+    def named_near(i: int, area: str) -> bool:
+        """Whether another name reads as `area` itself in or just before a sentence of this name."""
+        return any(
+            0 <= t - s <= AREA_NAMED_BEFORE
+            for s, k in named_at.get(area, ())
+            if k != keys[i]
+            for t in sents_of[keys[i]]
+        )
+
+    _score_all(ms, focus_of, pairs, areas_of, boost, named_near)
     named: set[str] = set()
     if any(m.tail for m in ms):
         _, focus_of = _focus_of(ms, keys)  # what the article is about, as finally read

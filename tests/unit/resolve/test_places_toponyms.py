@@ -1,6 +1,7 @@
 """Toponym-resolution rules of issue #4, each on sentences written for the test: joined names, tails
 of longer names, a country's name against towns' by-names, towns named like their area, lists of
-areas, a name's own readings not voting for itself, former areas, admin1 points that sat on a town."""
+areas, a name's own readings not voting for itself, co-mentioned areas against big namesakes, former
+areas, admin1 points that sat on a town."""
 
 from __future__ import annotations
 
@@ -139,6 +140,53 @@ def test_a_name_said_twice_does_not_vote_for_its_own_reading(nlp, gaz) -> None:
         "Cornwall said the park had been checked."
     )
     assert {p.country for p in _refs(nlp, gaz, text)["Cornwall"]} == {"GBR"}
+
+
+# --- votes of co-mentioned areas ----------------------------------------------------------------
+
+
+def test_towns_of_another_state_do_not_move_a_big_city(nlp, gaz) -> None:
+    text = (
+        "The Houston Rockets beat Portland 96-94 on Friday night. Fans in Dallas and San Antonio "
+        "watched on television. Portland lost its third game in a row."
+    )
+    assert {p.admin1 for p in _refs(nlp, gaz, text)["Portland"]} == {"Oregon"}
+
+
+def test_a_far_likelier_main_name_beats_an_alternate_name_in_a_voted_area(nlp, gaz) -> None:
+    text = "Fans from Los Angeles and San Diego came to the game. The coach grew up in Pittsburgh."
+    p = _one(nlp, gaz, text, "Pittsburgh")
+    assert (p.name, p.admin1) == ("Pittsburgh", "Pennsylvania")
+
+
+def test_an_area_named_just_before_still_picks_its_small_namesake(nlp, gaz) -> None:
+    text = "Floods hit southern Illinois on Monday. Jackson County schools were closed."
+    assert _one(nlp, gaz, text, "Jackson County").admin1 == "Illinois"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (  # "Oklahoma, Pennsylvania" inside a list is no town and its state
+            "Beekeepers in Pennsylvania reported heavy losses last winter. The disorder has since been "
+            "found in Georgia, Oklahoma, Pennsylvania, Wisconsin and California.",
+            "Oklahoma",
+        ),
+        (
+            "Measles cases have been confirmed in Idaho, Ohio, Maine, Washington, Nevada, Utah and "
+            "New Mexico since March.",
+            "Washington",
+        ),
+    ],
+)
+def test_a_list_of_states_is_no_town_state_pair(nlp, gaz, text, name) -> None:
+    assert _one(nlp, gaz, text, name).precision == Precision.ADMIN1
+
+
+def test_a_town_and_its_state_still_pair(nlp, gaz) -> None:
+    text = "A new clinic opened in Washington, Pennsylvania, south of Pittsburgh."
+    p = _one(nlp, gaz, text, "Washington")
+    assert (p.precision, p.admin1) == (Precision.CITY, "Pennsylvania")
 
 
 # --- gazetteer facts ----------------------------------------------------------------------------
