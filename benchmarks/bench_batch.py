@@ -10,11 +10,13 @@ Sides, each in its own process tree (so peak memory and CPU time are its own):
                and warm-up not timed): stock `spacy.load`, matrix products on blis as shipped
   spacy-numpy  the same with the matrix products on numpy's BLAS, one thread (`sitroom.nlp.blas`, as
                Sitroom runs it): the share of the gain that is only the BLAS
+  spacy-steps  numpy's BLAS and the parser and NER stepped from Python (`sitroom.nlp.steps`): the
+               fastest plain full parse we know, so the remaining gap is the cascade's and the stages'
   batch1       `sitroom batch --engine local --workers 1` (full parse)
   batch1-cas   the same with the cascade (parse only sentences that can hold an event)
   batch2-cas   `--workers 2`
   dask2-cas    `--engine dask --workers 2` (LocalCluster); skipped when dask is not installed
-Default sides: spacy, spacy-numpy, batch1-cas, batch2-cas (the issue's targets; ~10 min on 2 idle cores).
+Default sides: spacy, spacy-numpy, spacy-steps, batch1-cas, batch2-cas (~12 min on 2 idle cores).
 Batch times are end to end: planning, worker start and model load, parsing, Parquet shards, the
 DuckDB load and story linking. CPU seconds (all processes of a side) are printed too: on a shared
 machine they move less than wall time. Usage:
@@ -36,8 +38,8 @@ import tempfile
 import time
 from pathlib import Path
 
-SIDES = ("spacy", "spacy-numpy", "batch1", "batch1-cas", "batch2-cas", "dask2-cas")
-DEFAULT_SIDES = "spacy,spacy-numpy,batch1-cas,batch2-cas"
+SIDES = ("spacy", "spacy-numpy", "spacy-steps", "batch1", "batch1-cas", "batch2-cas", "dask2-cas")
+DEFAULT_SIDES = "spacy,spacy-numpy,spacy-steps,batch1-cas,batch2-cas"
 ARTICLES = ("places/geowebnews.jsonl", "stories/ecbplus_docs.jsonl", "places/geovirus.jsonl")
 RECALL_SETS = {
     "geowebnews": "places/geowebnews.jsonl",
@@ -74,13 +76,13 @@ def _self_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def side_spacy(texts: list[str], batch: int, *, numpy_blas: bool) -> dict:
+def side_spacy(texts: list[str], batch: int, *, numpy_blas: bool, stepped: bool = False) -> dict:
     import contextlib
 
     import spacy
 
     from sitroom.config import load
-    from sitroom.nlp import blas
+    from sitroom.nlp import blas, steps
 
     nlp = spacy.load(load().model)  # stock: none of Sitroom's components or settings
     if numpy_blas:
@@ -88,8 +90,12 @@ def side_spacy(texts: list[str], batch: int, *, numpy_blas: bool) -> dict:
     list(nlp.pipe(texts[:8]))  # warm-up
     t0, c0 = time.perf_counter(), time.process_time()
     with blas.one_thread() if numpy_blas else contextlib.nullcontext():
-        for _ in nlp.pipe(texts, batch_size=batch):
-            pass
+        if stepped:  # one batch at a time, as nlp.pipe streams
+            for i in range(0, len(texts), batch):
+                steps.pipe(nlp, texts[i : i + batch], batch_size=batch)
+        else:
+            for _ in nlp.pipe(texts, batch_size=batch):
+                pass
     return {
         "seconds": time.perf_counter() - t0,
         "cpu_s": time.process_time() - c0,
@@ -210,7 +216,8 @@ def main() -> None:
     a = ap.parse_args()
     if a.side:
         if a.side.startswith("spacy"):
-            res = side_spacy(corpus(a.dev, a.n), a.batch, numpy_blas=a.side == "spacy-numpy")
+            texts = corpus(a.dev, a.n)
+            res = side_spacy(texts, a.batch, numpy_blas=a.side != "spacy", stepped=a.side == "spacy-steps")
         else:
             engine = "dask" if a.side.startswith("dask") else "local"
             workers = 2 if "2" in a.side else 1

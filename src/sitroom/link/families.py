@@ -44,7 +44,7 @@ def containment(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     small, big = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(1 for x in small if x in big) / len(small)
+    return len(small & big) / len(small)
 
 
 def is_copy(a: frozenset[str], b: frozenset[str]) -> bool:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
+# A number not glued to a word or a dot: "1,000", "2.5", "17". The look-behind sits after the first
+# digit so that the pattern starts with a digit, which lets the regex engine skip to digits quickly.
+_NUMBER = re.compile(r"\d(?<![\w.]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)")
 _SENT = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+|\n+")
 _QUOTE = re.compile(r"[\"“]([^\"“”]{12,400})[\"”]")
 NAME_BOOST = 4.0  # names tell events apart better than common words
@@ -83,8 +86,16 @@ def _credit_re() -> re.Pattern[str]:
     )
 
 
+@functools.cache
+def _any_alias_re() -> re.Pattern[str]:
+    return re.compile("|".join(sorted((re.escape(a) for a in agency_aliases()), key=len, reverse=True)))
+
+
 def credits_in(text: str) -> frozenset[str]:
     """Agencies the text credits as a source of its report."""
+    # Every credit names an alias: one quick scan for any alias spares the full pattern most texts.
+    if _any_alias_re().search(text) is None:
+        return frozenset()
     aliases = agency_aliases()
     out = set()
     for m in _credit_re().finditer(text):
@@ -96,6 +107,31 @@ def credits_in(text: str) -> frozenset[str]:
 def _norm_number(s: str) -> str:
     s = s.replace(",", "")
     return s[:-2] if s.endswith(".0") else s
+
+
+_TOKEN_CACHE_MAX = 100_000  # distinct tokens kept (~20 MB at most); a day of news has fewer
+
+
+class _Tokens(dict[str, tuple[str, str, str, str]]):
+    """Token as written → (its lower-cased form; that form when it is a content word, else ""; ... when
+    it also reads as a name inside a sentence (capitalised or an acronym), else ""; ... when it reads
+    as a name at a sentence start (an acronym), else ""). Words recur across articles: each token is
+    looked at once."""
+
+    def __missing__(self, tok: str) -> tuple[str, str, str, str]:
+        if len(self) >= _TOKEN_CACHE_MAX:  # a long-lived process meets ever new words: bound the memory
+            self.clear()
+        low = tok.lower().replace("’", "'")
+        content = "" if low in stopwords() or len(low) < 2 or low.isdigit() else low
+        acronym = len(tok) > 1 and tok.isupper()
+        info = (low, content, content if tok[0].isupper() or acronym else "", content if acronym else "")
+        self[tok] = info
+        return info
+
+
+@functools.cache
+def _tokens() -> _Tokens:
+    return _Tokens()
 
 
 def words(text: str) -> list[str]:
@@ -113,8 +149,14 @@ def persons_in(text: str, known: tuple[str, ...] = (), others: tuple[str, ...] =
     states and groups it found (their words are no surnames: "Indian Navy", "Navy"). Lead mentions
     weigh more, so a report's subject outweighs people it recalls in the background. Empty when
     nobody clearly leads the report."""
+    return _persons(text, sentences(text), None, known, others)
+
+
+def _persons(
+    text: str, sents: list[str], tokens: list[str] | None, known: tuple[str, ...], others: tuple[str, ...]
+) -> dict[str, float]:
+    """`persons_in` on the text's sentences and, when the caller has them, its `_WORD` tokens."""
     stop = stopwords()
-    sents = sentences(text)
     runs: list[tuple[int, list[str]]] = []  # (sentence index, capitalised words written in a row)
     for si, sent in enumerate(sents):
         run: list[str] = []
@@ -126,7 +168,8 @@ def persons_in(text: str, known: tuple[str, ...] = (), others: tuple[str, ...] =
                     runs.append((si, run))
                 run, end = [], -1
                 continue
-            if run and sent[end : m.start()].isspace() and len(sent[end : m.start()]) == 1:
+            start = m.start()
+            if run and start == end + 1 and sent[end].isspace():  # one white space since the last word
                 run.append(w)
             else:
                 if run:
@@ -139,8 +182,11 @@ def persons_in(text: str, known: tuple[str, ...] = (), others: tuple[str, ...] =
     alone = {r[0].lower() for _, r in runs if len(r) == 1}
     # A head word also written in lower case ("Navy", "Union", a title-case headline) is no name.
     # Lines that hold a web address (its slug is lower case) do not count.
-    prose = "\n".join(ln for ln in text.splitlines() if "http" not in ln and "www" not in ln)
-    lower = {w for w in _WORD.findall(prose) if w.islower()}
+    if tokens is not None and "http" not in text and "www" not in text:
+        lower = {w for w in set(tokens) if w.islower()}  # no line dropped: the tokens of the whole text
+    else:
+        prose = "\n".join(ln for ln in text.splitlines() if "http" not in ln and "www" not in ln)
+        lower = {w for w in _WORD.findall(prose) if w.islower()}
     not_people = lower | {w.lower() for o in others for w in _WORD.findall(o)}
     people = ((full & alone) - not_people) | {k.split()[-1].lower() for k in known if len(k.split()) >= 2}
     weight: dict[str, float] = {}
@@ -171,22 +217,29 @@ def features(
     person names the extractor found, `non_people` its place and group names (they help tell who the
     report is about)."""
     stop = stopwords()
-    tf: dict[str, int] = {}
-    names: dict[str, int] = {}
     sent_sets = []
-    for sent in sentences(text):
+    sents = sentences(text)
+    # The sentences' tokens in a row are the text's tokens (no token spans a sentence break), so the
+    # text is tokenised once for terms, shingles and persons.
+    tokens: list[str] = []
+    low_words: list[str] = []  # = words(text)
+    content_words: list[str] = []
+    name_words: list[str] = []
+    info = _tokens().__getitem__
+    for sent in sents:
         toks = _WORD.findall(sent)
-        content = set()
-        for i, tok in enumerate(toks):
-            low = tok.lower().replace("’", "'")
-            if low in stop or len(low) < 2 or low.isdigit():
-                continue
-            content.add(low)
-            tf[low] = tf.get(low, 0) + 1
-            # A capitalised word inside a sentence (or an acronym anywhere) is probably a name.
-            if (i > 0 and tok[0].isupper()) or (len(tok) > 1 and tok.isupper()):
-                names[low] = names.get(low, 0) + 1
+        tokens += toks
+        infos = list(map(info, toks))
+        low_words += [x[0] for x in infos]
+        content = [x[1] for x in infos if x[1]]
+        content_words += content
+        # A capitalised word inside a sentence (or an acronym anywhere) is probably a name.
+        if infos and infos[0][3]:
+            name_words.append(infos[0][3])
+        name_words += [x[2] for x in infos[1:] if x[2]]
         sent_sets.append(frozenset(content))
+    tf = Counter(content_words)  # in order of first use, like the terms built from it
+    names = Counter(name_words)
     numbers = frozenset(
         n for n in (_norm_number(m) for m in _NUMBER.findall(text)) if not (len(n) == 1 and n in "0123456789")
     )
@@ -196,20 +249,22 @@ def features(
         if t in names and names[t] * 2 >= n:  # mostly written as a name
             w *= NAME_BOOST
         terms[t] = w
-    for n in numbers:
+    # Sorted, not set order: the terms' order sets the order of the float sums over them (norms,
+    # centroids), and a set's order changes with PYTHONHASHSEED from one run to the next.
+    for n in sorted(numbers):
         terms["#" + n] = 1.0
-    for p in set(places):
+    for p in sorted(set(places)):
         terms["p:" + p] = 2.0
-    for a in set(actors):
+    for a in sorted(set(actors)):
         terms["a:" + a.lower()] = 1.5
-    for e in set(event_types):
+    for e in sorted(set(event_types)):
         terms["e:" + e] = 0.5
     ranked_names = sorted(names, key=lambda t: (-names[t], t))
     keys = tuple(["p:" + p for p in sorted(set(places))] + ranked_names)
-    low_words = words(text)
-    shingles = frozenset(
-        " ".join(low_words[i : i + SHINGLE]) for i in range(max(1, len(low_words) - SHINGLE + 1))
-    )
+    if len(low_words) >= SHINGLE:
+        shingles = frozenset(map(" ".join, zip(*(low_words[k:] for k in range(SHINGLE)), strict=False)))
+    else:  # a text shorter than one shingle is one shingle
+        shingles = frozenset([" ".join(low_words)])
     quotes = tuple(
         frozenset(w for w in words(q) if w not in stop) for q in _QUOTE.findall(text) if len(q.split()) >= 3
     )
@@ -223,7 +278,7 @@ def features(
         credits=credits_in(text),
         sentences=tuple(sent_sets),
         shingles=shingles,
-        persons=persons_in(text, people, non_people),
+        persons=_persons(text, sents, tokens, people, non_people),
     )
 
 
