@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sitroom.extract.lexicon import agencies, cue
-from sitroom.extract.spans import np_bounds, resolve_pronoun
+from sitroom.extract.spans import np_bounds, resolve_pronoun, token_span
 from sitroom.nlp import docview
 from sitroom.records import Attribution
 
@@ -79,15 +79,14 @@ def _via(verb: Token) -> str | None:
 
 def _make(tok: Token, via: str | None) -> Attribution:
     lo, hi = np_bounds(tok)
-    span = tok.doc[lo:hi]
+    doc = tok.doc
+    span = token_span(doc, lo, hi)
     own = _agency_in(span.text)
-    named = any(t.pos_ == "PROPN" and t.ent_type_ in ("PERSON",) for t in span) or (
+    named = any(t.pos_ == "PROPN" and t.ent_type_ in ("PERSON",) for t in doc[lo:hi]) or (
         tok.pos_ == "PROPN" and tok.ent_type_ not in ("NORP",)
     )
     anon = not named and (tok.lemma_ in cue("anon_head") or tok.pos_ in ("NOUN", "PRON"))
-    return Attribution(
-        text=span.text, anonymous=anon, via=via or own, start=span.start_char, end=span.end_char
-    )
+    return Attribution(text=span.text, anonymous=anon, via=via or own, start=span.start, end=span.end)
 
 
 def attribution_of(tok: Token, sent: SpacySpan | None = None) -> Attribution | None:

@@ -74,13 +74,12 @@ def _conditional(tok: Token) -> bool:
     marks, nouns = cue("conditional_mark"), cue("conditional_noun")
     t = tok
     for _ in range(12):
-        if any(c.dep_ == "mark" and c.lower_ in marks for c in t.children):
-            return True  # the event is inside the if-clause
-        if any(
-            c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children)
-            for c in t.children
-        ):
-            return True  # the event is the consequence of an if-clause
+        for c in t.children:  # one walk over the children for both tests
+            dep = c.dep_
+            if dep == "mark" and c.lower_ in marks:
+                return True  # the event is inside the if-clause
+            if dep == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in c.children):
+                return True  # the event is the consequence of an if-clause
         # "in the event of a withdrawal", "in case of an attack"
         if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_ in nouns:
             e = t.head.head

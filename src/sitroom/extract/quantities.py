@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from sitroom.extract.lexicon import cue, number_words
+from sitroom.extract.spans import token_span
 from sitroom.records import Quantity
 
 if TYPE_CHECKING:
@@ -41,9 +42,8 @@ def number_of(tok: Token) -> Quantity | None:
     if not math.isfinite(value):  # "999…9 soldiers" (hundreds of digits) is no count
         return None
     lo, hi = min(p.i for p in parts), max(p.i for p in parts) + 1
-    span = tok.doc[lo:hi]
     approx = any(p.lower_ in cue("approx_word") for p in parts)
-    return Quantity(value=value, text=span.text, approximate=approx)
+    return Quantity(value=value, text=token_span(tok.doc, lo, hi).text, approximate=approx)
 
 
 def _count(noun: Token) -> Quantity | None:

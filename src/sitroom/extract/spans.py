@@ -11,7 +11,7 @@ from sitroom.nlp import docview
 from sitroom.records import Span
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 # Children whose subtrees are not part of an actor's phrase.
 _CUT = frozenset({"relcl", "acl", "appos", "conj", "cc", "punct", "advcl", "parataxis", "case"})
@@ -53,8 +53,15 @@ def _in_word(t: Token) -> bool:
 
 def np_span(tok: Token, *, drop_preps: frozenset[str] = frozenset()) -> Span:
     lo, hi = np_bounds(tok, drop_preps=drop_preps)
-    s = tok.doc[lo:hi]
-    return Span(start=s.start_char, end=s.end_char, text=s.text)
+    return token_span(tok.doc, lo, hi)
+
+
+def token_span(doc: Doc, lo: int, hi: int) -> Span:
+    """Tokens [lo, hi) (not empty) as a record Span: offsets and text cut from the doc's text, as
+    `doc[lo:hi]` gives them, without building a spaCy Span and joining its tokens."""
+    tk = docview.toks(doc)
+    start, end = tk.idx[lo], tk.idx[hi - 1] + len(tk.text[hi - 1])
+    return Span(start=start, end=end, text=docview.text(doc)[start:end])
 
 
 def conjuncts(tok: Token) -> list[Token]:

@@ -84,16 +84,13 @@ def cue_hits(text: str) -> dict[str, list[int]]:
 @functools.lru_cache(maxsize=512)
 def _cue_hits(text: str) -> dict[str, tuple[int, ...]]:
     # events of one sentence share it: the sentence is scanned once
-    pats, firsts = _indexed()
+    pats = _indexed()[0]
     low = text.lower()
     if text.isascii() and _patterns(lowered=True):
         pats, text = _patterns(lowered=True), low  # lowering ASCII keeps every offset
     classes: set[str] = set()
     for w in set(_WORD.findall(low)):
-        classes |= firsts.words.get(w, _EMPTY)
-        for stem, c in (*firsts.stems.get(w[:3], ()), *firsts.short_stems):
-            if w.startswith(stem):
-                classes.add(c)
+        classes |= _word_classes(w)
     out: dict[str, tuple[int, ...]] = {}
     for c in sorted(classes):  # only classes with a cue whose first word is in the text run their regex
         starts = tuple(m.start() for m in pats[c].finditer(text))
@@ -104,6 +101,14 @@ def _cue_hits(text: str) -> dict[str, tuple[int, ...]]:
 
 _WORD = re.compile(r"\w+")
 _EMPTY: frozenset[str] = frozenset()
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_classes(w: str) -> frozenset[str]:
+    # the classes a word can begin a cue of; words recur across sentences: each is looked up once
+    firsts = _indexed()[1]
+    got = {c for stem, c in (*firsts.stems.get(w[:3], ()), *firsts.short_stems) if w.startswith(stem)}
+    return firsts.words.get(w, _EMPTY) | got if got else firsts.words.get(w, _EMPTY)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ per process (lru_cache), on first use.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import itertools
@@ -869,7 +870,6 @@ def _kind(country: str | None, sector: str | None, entry: Entry | None, person: 
 def _resolve_range(
     p: _Parse, lo: int, hi: int, ctx: ArticleContext | None, span: Span, shared_sector: str | None = None
 ) -> ActorRef | None:
-    lex = lexicon()
     head_hi = _head_end(p, lo, hi)
     sector, shead = _sector(p, lo, head_hi)
     if (
@@ -987,7 +987,7 @@ def _resolve_range(
     id_ = entry.id if entry is not None else country
     return ActorRef(
         text=text,
-        name=_actor_name(country, sector, entry, lex) if not (person and entry is None) else text,
+        name=_actor_name(country, sector, entry, lexicon()) if not (person and entry is None) else text,
         country=country,
         sector=sector,
         kind=_kind(country, sector, entry, person),
@@ -1112,10 +1112,10 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
         take(lo, hi)
 
     # Titled people the lexicon does not know ("President Mohamed Bazoum" is known, "Minister X" not).
-    starts, ends = {}, {}  # char offset -> first token starting / ending there
-    for k, (a, b) in enumerate(zip(p.toks.start, p.toks.end, strict=True)):
-        starts.setdefault(a, k)
-        ends.setdefault(b, k + 1)
+    # char offset -> first token starting / ending there (filled backwards: the first one is written last)
+    n = len(p.toks)
+    starts = dict(zip(reversed(p.toks.start), range(n - 1, -1, -1), strict=True))
+    ends = dict(zip(reversed(p.toks.end), range(n, 0, -1), strict=True))
     for start, end in _all_person_ents(ctx):
         i, j = starts.get(start), ends.get(end)
         if i is None or j is None or used & set(range(i, j)):
@@ -1134,10 +1134,14 @@ def actor_mentions(ctx: ArticleContext) -> list[ActorRef]:
     # Descriptive references to the focus country ("the West African nation", "the country").
     if ctx.focus:
         k = 0
-        nation = [w in _NATION_NOUNS for w in p.toks.norm]
+        nations = [i for i, w in enumerate(p.toks.norm) if w in _NATION_NOUNS]
         while k < len(p.toks):
-            if not any(nation[k : k + 6]):  # no "nation", "country" within reach: no reference here
-                k += 1
+            # no "nation", "country" within reach (k .. k + 5): no reference here; skip to the next one
+            at = bisect.bisect_left(nations, k)
+            if at == len(nations):
+                break
+            if nations[at] >= k + 6:
+                k = nations[at] - 5
                 continue
             ref = _nation_ref(p, k, min(len(p.toks), k + 6))
             if ref is None or ref[1] != k:
