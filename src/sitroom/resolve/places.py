@@ -633,6 +633,7 @@ AREA_VOTE_MAX_GAP = 1.0
 # Indiana. Austin, in Scott County, ..."): a state named far away, or only implied by its towns
 # ("Houston ... Portland"), does not move a big city.
 AREA_NAMED_BEFORE = 3
+HEIR_MARGIN = 0.5  # against a namesake abroad, a town named like its area scores its area's prior less this
 
 
 def _score_all(
@@ -646,19 +647,26 @@ def _score_all(
     boost = boost or {}
     for idx, m in enumerate(ms):
         areas = areas_of[idx] if areas_of else Counter()
-        towns = [e for e in m.entries if e.cls == "city"]
-        base = []  # the context-free score of each entry
-        for e in m.entries:
-            s = _prior(e, m)
-            if e.cls == "admin1" and m.hint != "admin1" and any(_namesake_town(t, e) for t in towns):
-                s -= 3.0  # "Agadez", "New York", "Mecca": the town, unless the text says "region"/"state"
-            if (
-                e.cls == "admin2"
-                and m.hint != "admin1"
-                and any(t.country == e.country and t.name_kind == "main" for t in towns)
+        towns = [j for j, e in enumerate(m.entries) if e.cls == "city"]
+        base = [_prior(e, m) for e in m.entries]  # the context-free score of each entry
+        for k, e in enumerate(m.entries):
+            if m.hint == "admin1":
+                continue
+            if e.cls == "admin1" and (heirs := [j for j in towns if _namesake_town(m.entries[j], e)]):
+                # "Agadez", "New York", "Mecca", "Gaza": the town, unless the text says "region"/"state".
+                # Against a namesake abroad the town keeps the area's weight (the area bears its name):
+                # Mozambique's Gaza province must not win for want of the Palestinian areas.
+                foreign = max(
+                    (base[x] for x, o in enumerate(m.entries) if o.country != e.country), default=-math.inf
+                )
+                for j in heirs:
+                    if foreign > base[j]:
+                        base[j] = max(base[j], base[k] - HEIR_MARGIN)
+                base[k] -= 3.0
+            elif e.cls == "admin2" and any(
+                m.entries[j].country == e.country and m.entries[j].name_kind == "main" for j in towns
             ):
-                s -= 3.0
-            base.append(s)
+                base[k] -= 3.0
         # Other names' areas vote for the readings in them ("Seattle ... Washington" -> the state).
         voted = [
             (e.admin1 if e.admin1 in areas else e.name)

@@ -208,3 +208,18 @@ def test_on_a_town() -> None:
     assert _on_a_town((40.7128, -74.006), town, 100)
     assert not _on_a_town((43.0, -75.5), town, 100)
     assert not _on_a_town((40.7128, -74.006), town, 2)  # too few towns for a mean
+
+
+# --- a town named like its area, against a namesake area abroad ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aid convoys waited at the crossing while fighting in Gaza went on for a third week.",
+        "Iran's leaders spoke of Gaza in every speech that month.",
+    ],
+)
+def test_gaza_is_the_palestinian_town_not_mozambique_s_province(nlp, gaz, text) -> None:
+    p = _one(nlp, gaz, text, "Gaza")
+    assert p.country == "PSE"
