@@ -59,8 +59,7 @@ def np_span(tok: Token, *, drop_preps: frozenset[str] = frozenset()) -> Span:
 def token_span(doc: Doc, lo: int, hi: int) -> Span:
     """Tokens [lo, hi) (not empty) as a record Span: offsets and text cut from the doc's text, as
     `doc[lo:hi]` gives them, without building a spaCy Span and joining its tokens."""
-    tk = docview.toks(doc)
-    start, end = tk.idx[lo], tk.idx[hi - 1] + len(tk.text[hi - 1])
+    start, end = docview.toks(doc).chars(lo, hi)
     return Span(start=start, end=end, text=docview.text(doc)[start:end])
 
 
@@ -86,8 +85,7 @@ def resolve_pronoun(tok: Token) -> Token:
     if low not in sing | plur | pers:
         return tok
     doc = tok.doc
-    sents = docview.sents(doc)
-    start = max(0, sents.bounds[sents.of_token[tok.i]][0] - 120)  # tok.sent.start, without a walk
+    start = max(0, docview.sents(doc).of(tok.i)[0] - 120)
 
     def back() -> Iterator[Token]:  # lazily: the nearest candidate is usually found within a few words
         return (doc[i] for i in range(tok.i - 1, start - 1, -1))

@@ -149,13 +149,13 @@ def persons_in(text: str, known: tuple[str, ...] = (), others: tuple[str, ...] =
     states and groups it found (their words are no surnames: "Indian Navy", "Navy"). Lead mentions
     weigh more, so a report's subject outweighs people it recalls in the background. Empty when
     nobody clearly leads the report."""
-    return _persons(text, sentences(text), None, known, others)
+    return _persons(text, sentences(text), _WORD.findall(text), known, others)
 
 
 def _persons(
-    text: str, sents: list[str], tokens: list[str] | None, known: tuple[str, ...], others: tuple[str, ...]
+    text: str, sents: list[str], tokens: list[str], known: tuple[str, ...], others: tuple[str, ...]
 ) -> dict[str, float]:
-    """`persons_in` on the text's sentences and, when the caller has them, its `_WORD` tokens."""
+    """`persons_in` on the text's sentences and its `_WORD` tokens (`features` has both already)."""
     stop = stopwords()
     runs: list[tuple[int, list[str]]] = []  # (sentence index, capitalised words written in a row)
     for si, sent in enumerate(sents):
@@ -182,8 +182,8 @@ def _persons(
     alone = {r[0].lower() for _, r in runs if len(r) == 1}
     # A head word also written in lower case ("Navy", "Union", a title-case headline) is no name.
     # Lines that hold a web address (its slug is lower case) do not count.
-    if tokens is not None and "http" not in text and "www" not in text:
-        lower = {w for w in set(tokens) if w.islower()}  # no line dropped: the tokens of the whole text
+    if "http" not in text and "www" not in text:
+        lower = {w for w in tokens if w.islower()}  # no line dropped: the tokens of the whole text
     else:
         prose = "\n".join(ln for ln in text.splitlines() if "http" not in ln and "www" not in ln)
         lower = {w for w in _WORD.findall(prose) if w.islower()}

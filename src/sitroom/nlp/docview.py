@@ -45,6 +45,10 @@ class Sents(NamedTuple):
     bounds: list[tuple[int, int]]  # [start, end) token indices of each sentence, in order
     of_token: list[int]  # token index -> index of its sentence in `bounds`
 
+    def of(self, i: int) -> tuple[int, int]:
+        """The [start, end) token bounds of token i's sentence (`doc[i].sent`, without a walk)."""
+        return self.bounds[self.of_token[i]]
+
 
 def _sents(doc: Doc) -> Sents:
     bounds = [(s.start, s.end) for s in doc.sents]
@@ -115,6 +119,10 @@ class Toks(NamedTuple):
     idx: list[int]  # char offset
     space: list[bool]  # followed by a space (`whitespace_` is " ")
     is_space: list[bool]  # the token itself is whitespace
+
+    def chars(self, lo: int, hi: int) -> tuple[int, int]:
+        """The char bounds of tokens [lo, hi) (not empty), as `doc[lo:hi]` has them."""
+        return self.idx[lo], self.idx[hi - 1] + len(self.text[hi - 1])
 
 
 def _toks(doc: Doc) -> Toks:

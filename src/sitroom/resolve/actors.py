@@ -21,10 +21,10 @@ import itertools
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sitroom.nlp import docview
 from sitroom.records import ActorRef, Span
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from sitroom.resolve.context import ArticleContext
 
 METHOD = "sitroom.actors.lexicon.v1"
+T = TypeVar("T")
 
 # Sectors of the state apparatus: an actor with one of these (or none) and a country is a state actor.
 STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
@@ -511,38 +512,44 @@ def _accept(entry: Entry, raws: list[str]) -> bool:
 
 def _match_names(toks: _Toks, lex: Lexicon) -> list[_Hit]:
     """Longest names first, left to right; a match's tokens start no other."""
-    hits, free, n = [], 0, len(toks)
-    norms = toks.norm
-    firsts = lex.firsts  # first word of a name -> the longest name it starts
-    for i in [k for k, w in enumerate(norms) if w in firsts]:  # most tokens start no name
-        if i < free:
-            continue
-        for length in range(min(firsts[norms[i]], n - i), 0, -1):
-            cands = lex.names.get(tuple(norms[i : i + length]))
-            if not cands:
-                continue
-            entry = next((e for e in cands if _accept(e, toks.raw[i : i + length])), None)
-            if entry:
-                hits.append(_Hit(i, i + length, entry))
-                free = i + length
-                break
-    return hits
+    norms, raws = toks.norm, toks.raw
+
+    def entry(i: int, j: int) -> Entry | None:
+        return next((e for e in lex.names.get(tuple(norms[i:j]), ()) if _accept(e, raws[i:j])), None)
+
+    return [_Hit(i, j, e) for i, j, e in _longest_first(norms, lex.firsts, entry)]
 
 
 def _match_sectors(toks: _Toks, lex: Lexicon, skip: set[int]) -> list[_SHit]:
     """As `_match_names`, for sector words, outside the tokens in `skip`."""
-    hits, free, n = [], 0, len(toks)
     norms = toks.norm
-    firsts = lex.sector_firsts
-    for i in [k for k, w in enumerate(norms) if w in firsts]:
+
+    def words(i: int, j: int) -> tuple[SectorWord, ...] | None:
+        return lex.sectors.get(tuple(norms[i:j])) or None
+
+    return [_SHit(i, j, w) for i, j, w in _longest_first(norms, lex.sector_firsts, words, skip)]
+
+
+def _longest_first(
+    norms: list[str],
+    firsts: dict[str, int],
+    find: Callable[[int, int], T | None],
+    skip: set[int] | frozenset[int] = frozenset(),
+) -> list[tuple[int, int, T]]:
+    """Left to right, from each token that starts a table key (`firsts`: its first word -> the longest
+    key it starts), the longest run [i, j) `find` gives a value for; a match's tokens start no other,
+    and runs touching `skip` are passed over."""
+    hits: list[tuple[int, int, T]] = []
+    free, n = 0, len(norms)
+    for i in [k for k, w in enumerate(norms) if w in firsts]:  # most tokens start no key
         if i < free or i in skip:
             continue
         for length in range(min(firsts[norms[i]], n - i), 0, -1):
-            if any(k in skip for k in range(i, i + length)):
+            if skip and any(k in skip for k in range(i, i + length)):
                 continue
-            words = lex.sectors.get(tuple(norms[i : i + length]))
-            if words:
-                hits.append(_SHit(i, i + length, words))
+            got = find(i, i + length)
+            if got is not None:
+                hits.append((i, i + length, got))
                 free = i + length
                 break
     return hits
@@ -596,7 +603,7 @@ def _fuzzy_names(toks: _Toks, hits: list[_Hit], lex: Lexicon) -> list[_Hit]:
 def _fuzzy_country(norm: str) -> Entry | None:
     limit = 2 if len(norm) >= 10 else 1
     for word, entry in _single_word_countries().get(norm[0], []):
-        if abs(len(word) - len(norm)) <= limit and _edits_within(norm, word, limit):  # lengths first: cheap
+        if _edits_within(norm, word, limit):
             return entry
     return None
 

@@ -218,7 +218,7 @@ def _lookup_span(
     if loose and end - start > 1 and tok.lower[start] in _CITY_WORDS | _ADMIN_WORDS | {"city"}:
         tries.append((start + 1, end, None))
     for s, e, hint in tries:
-        a, b = tok.idx[s], tok.idx[e - 1] + len(tok.text[e - 1])  # the span's chars, as Span.text
+        a, b = tok.chars(s, e)
         text = docview.text(doc)[a:b]
         entries = _entries(gaz, _fold(text), adjectives, len(text.replace(".", "")) <= 3)
         if entries:
@@ -303,7 +303,8 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
             if j - 1 > i and not (name[j - 1] or tok.lower[j - 1] in _CONNECTORS or t == "."):
                 break
             if name[j - 1]:
-                keys[(i, j)] = _fold(text[tok.idx[i] : tok.idx[j - 1] + len(t)])
+                a, b = tok.chars(i, j)
+                keys[(i, j)] = _fold(text[a:b])
     known = _known(gaz, keys.values())
     starts = {i for i, _ in keys}
     i = 0
@@ -355,7 +356,7 @@ def _linked_name(
             break  # a comma right after too: the gazetteer knows "Washington, D.C." as one name
         j += 1
     starts = [start]
-    sent_start = docview.sents(doc).bounds[docview.sents(doc).of_token[start]][0]
+    sent_start = docview.sents(doc).of(start)[0]
     if start - 1 > sent_start and name[start - 1] and not label[start - 1]:
         starts.append(start - 1)
     if len(starts) == 1 and len(ends) == 1:
@@ -364,7 +365,7 @@ def _linked_name(
     spans = sorted(
         ((a, e) for a in starts for e in ends if (a, e) != (start, end)), key=lambda x: x[0] - x[1]
     )
-    keys = {(a, e): _fold(text[tok.idx[a] : tok.idx[e - 1] + len(tok.text[e - 1])]) for a, e in spans}
+    keys = {(a, e): _fold(text[slice(*tok.chars(a, e))]) for a, e in spans}
     known = _known(gaz, keys.values())
     for a, e in spans:
         if keys[(a, e)] in known:
@@ -383,8 +384,7 @@ def _in_longer_name(
     Not after a word of another place ("Maiduguri Borno State"), a stop word ("After Paris") or a
     generic noun ("Village Malakal"); a place that leads a longer name is itself ("Toronto Police")."""
     tok = docview.toks(doc)
-    sents = docview.sents(doc)
-    first = sents.bounds[sents.of_token[m.start]][0]
+    first = docview.sents(doc).of(m.start)[0]
     i = m.start - 1
     glue = i > first and tok.lower[i] in _NAME_GLUE
     if glue:
