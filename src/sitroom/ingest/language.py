@@ -9,6 +9,7 @@ model is sure: a skipped article is lost to the user, a mis-detected one only co
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,34 @@ SAMPLE = 3000  # characters looked at: enough for a sure answer, bounded time
 MIN_LETTERS = 40  # fewer letters than this: too little to tell, taken as English
 MIN_CONFIDENCE = 0.9
 ENGLISH = "en"
+# English's commonest function words, none of them a common word of another language written in Latin
+# letters: where they make up PLAIN_SHARE of a sample's words the text is English whatever else it
+# holds, and the model (2 ms an article, 5% of a cascade worker's time) need not look at it. On the
+# dev sets' English texts of 40+ words 93% pass; our Dutch, Polish, Italian, French, German and
+# Spanish samples score 0.
+_FUNCTION_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "that",
+        "for",
+        "with",
+        "from",
+        "said",
+        "has",
+        "have",
+        "were",
+        "which",
+        "this",
+        "their",
+        "been",
+    ]
+)
+_WORD = re.compile(r"[A-Za-z]+")
+PLAIN_SAMPLE = 1500  # characters
+PLAIN_MIN_WORDS = 40
+PLAIN_SHARE = 0.12
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +71,17 @@ def detect(text: str) -> Detected:
     return Detected(language=str(lang), confidence=float(conf), sure=sure)
 
 
+def plainly_english(text: str) -> bool:
+    """Is the start of `text` English beyond doubt (function words alone tell, no model needed)?"""
+    words = _WORD.findall(text, 0, PLAIN_SAMPLE)
+    if len(words) < PLAIN_MIN_WORDS:
+        return False
+    return sum(w.lower() in _FUNCTION_WORDS for w in words) >= PLAIN_SHARE * len(words)
+
+
 def foreign(text: str) -> Detected | None:
     """The detected language when the text is surely not English, else None."""
+    if plainly_english(text):
+        return None
     got = detect(text)
     return got if got.sure and got.language != ENGLISH else None

@@ -52,3 +52,24 @@ def test_one_thread_limits_blas_and_gives_it_back():
     with blas.one_thread():
         assert all(n == 1 for n in blas_threads())
     assert blas_threads() == before
+
+
+@pytest.mark.parametrize("pieces", [2, 3, 4])
+def test_predict_maxout_gives_thinc_maxout_values(pieces):
+    import numpy
+    from thinc.api import NumpyOps
+
+    X = numpy.random.default_rng(pieces).standard_normal((257, 96, pieces)).astype("float32")
+    X[0, :, :] = 1.5  # ties: every piece the same
+    ops = blas._predict_ops()
+    best, _ = ops.maxout(X)
+    want, _ = NumpyOps(use_blis=False).maxout(X)
+    assert best.dtype == want.dtype and best.shape == want.shape
+    assert numpy.array_equal(best, want)
+
+
+def test_predict_ops_refuse_the_backward_pass_clearly():
+    import numpy
+
+    with pytest.raises(NotImplementedError, match="prediction only"):
+        blas._predict_ops().backprop_maxout(numpy.zeros((2, 3), "f"), None, 2)
