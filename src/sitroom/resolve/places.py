@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import importlib.resources
+import itertools
 import math
 import re
 import weakref
@@ -251,7 +252,7 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
             taken[i] = True
 
     # 1. Entities that are places by label, or whose whole text is a well-known place.
-    name = [_name_text(t) for t in tok.text]
+    name = list(map(_name_text, tok.text))
     starting = {ent.start: ent for ent in ents}
     joined: set[int] = set()  # starts of entities read as the tail of the one before
     for ent in ents:
@@ -292,10 +293,11 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
 
     # 2. Capitalised n-grams the gazetteer knows, longest first, outside entities taken above.
     text = docview.text(doc)
-    keys: dict[tuple[int, int], str] = {}
-    for i in range(n):
-        if taken[i] or not name[i] or label[i] in _NOT_PLACE_LABELS:
+    grams: dict[int, list[tuple[int, str]]] = {}  # start -> (end, name key) of its n-grams, shortest first
+    for i in itertools.compress(range(n), name):  # an n-gram starts at a name: skip the other tokens
+        if taken[i] or label[i] in _NOT_PLACE_LABELS:
             continue
+        a = tok.idx[i]
         for j in range(i + 1, min(n, i + _MAX_NGRAM) + 1):
             t = tok.text[j - 1]
             if taken[j - 1] or label[j - 1] in _NOT_PLACE_LABELS or tok.is_space[j - 1]:
@@ -303,26 +305,21 @@ def _recognise(doc: Doc, gaz: Gazetteer, *, adjectives: bool) -> list[_Mention]:
             if j - 1 > i and not (name[j - 1] or tok.lower[j - 1] in _CONNECTORS or t == "."):
                 break
             if name[j - 1]:
-                a, b = tok.chars(i, j)
-                keys[(i, j)] = _fold(text[a:b])
-    known = _known(gaz, keys.values())
-    starts = {i for i, _ in keys}
-    i = 0
-    while i < n:
-        best = None
-        for j in range(min(n, i + _MAX_NGRAM), i, -1) if i in starts else ():
-            k = keys.get((i, j))
-            if k is None or k not in known:
+                b = tok.idx[j - 1] + len(t)  # tok.chars(i, j), without a call per n-gram
+                grams.setdefault(i, []).append((j, _fold(text[a:b])))
+    known = _known(gaz, (k for ends in grams.values() for _, k in ends))
+    free = 0  # left to right (starts were added in order), not inside a name taken here
+    for i, ends in grams.items():
+        if i < free:
+            continue
+        for j, k in reversed(ends):  # longest first
+            if k not in known:
                 continue
             m = _lookup_span(doc, gaz, i, j, rule="gaz", adjectives=adjectives)
             if m is not None and _accept_ngram(doc, m, label, ent_of, look):
-                best = m
+                add(m)
+                free = m.end
                 break
-        if best is not None:
-            add(best)
-            i = best.end
-        else:
-            i += 1
     out.sort(key=lambda m: m.start)
     for m in out:
         m.tail = _in_longer_name(doc, m, name, label, ent_of, taken)
