@@ -3,7 +3,9 @@
 Each side runs in its own process (so peak memory is its own), loads once, warms up on a few texts,
 then is timed over the corpus. Usage:
 
-    python benchmarks/bench_pipeline.py --dev ../shared/data/dev [--n 300] [--out BENCHMARKS.md]
+    python benchmarks/bench_pipeline.py --dev ../shared/data/dev [--n 300] [--repeat 2] [--out BENCHMARKS.md]
+
+`--out` adds a row for the run to the results table that ends the file (a new section when it ends otherwise).
 """
 
 from __future__ import annotations
@@ -98,22 +100,29 @@ def main() -> None:
     ratio = runs["sitroom"]["words_per_s"] / runs["spacy"]["words_per_s"]
     print(f"ratio sitroom/spacy words/s: {ratio:.2f}x")
     if a.out:
-        sp, si = runs["spacy"], runs["sitroom"]
-        section = (
-            f"\n## Throughput, {date.today().isoformat()} (`make bench`: "
-            f"`python benchmarks/bench_pipeline.py --n {a.n} --batch {a.batch} --repeat {a.repeat}`)\n\n"
-            f"{sp['articles']} real articles ({sp['words']:,} words) from GeoWebNews + ECB+, "
-            "one process per run, sides alternating, best run of each side.\n\n"
-            "| side | words/s | articles/s | peak MB | load+warm-up s |\n|---|---|---|---|---|\n"
-            f"| plain spaCy `nlp.pipe` (baseline) | {sp['words_per_s']:,} | {sp['articles_per_s']} | "
-            f"{sp['peak_mb']} "
-            f"| {sp['load_s']} |\n"
-            f"| Sitroom pipeline (ingest→resolve, {si['events']} events) | {si['words_per_s']:,} | "
-            f"{si['articles_per_s']} | {si['peak_mb']} | {si['load_s']} |\n\n"
-            f"**Ratio: {ratio:.2f}x** plain spaCy's throughput.\n"
+        label = f"{date.today().isoformat()}, `--repeat {a.repeat}`"
+        record(Path(a.out), runs["spacy"], runs["sitroom"], ratio, label)
+
+
+TABLE_HEAD = "| run | plain spaCy words/s | Sitroom words/s | events | ratio |"
+
+
+def record(path: Path, sp: dict, si: dict, ratio: float, label: str) -> None:
+    """One row for this run in the results table at the end of `path` (BENCHMARKS.md keeps them all in one
+    table); a new section with the table when the file does not end with it."""
+    row = f"| {label} | {sp['words_per_s']:,} | {si['words_per_s']:,} | {si['events']:,} | {ratio:.2f}× |\n"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    tail = old.rstrip("\n").rsplit("\n## ", 1)[-1]
+    if TABLE_HEAD in tail and old.rstrip("\n").splitlines()[-1].startswith("|"):
+        text = old.rstrip("\n") + "\n" + row
+    else:
+        text = old + (
+            f"\n## Whole pipeline, `sitroom run` path (`make bench`: `python benchmarks/bench_pipeline.py "
+            f"--n {sp['articles']}`)\n\n{sp['articles']} real articles ({sp['words']:,} words) from "
+            "GeoWebNews + ECB+, one process per run, sides alternating, best run of each side.\n\n"
+            f"{TABLE_HEAD}\n|---|---|---|---|---|\n{row}"
         )
-        with open(a.out, "a", encoding="utf-8") as f:
-            f.write(section)
+    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
