@@ -21,7 +21,7 @@ from importlib import resources
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from sitroom.nlp import blas, steps
+from sitroom.nlp import blas, tail
 from sitroom.nlp.tail import FastTail
 
 if TYPE_CHECKING:
@@ -218,10 +218,7 @@ class Cascade:
             for a, b in sel.runs
         ]
         with blas.one_thread():
-            skip = self.tail.after() if self.tail is not None else ()
-            parsed = iter(steps.pipe(nlp, pieces, batch_size=batch_size, disable=skip))
-            if self.tail is not None:
-                parsed = map(self.tail, parsed)
+            parsed = tail.pipe(nlp, pieces, self.tail, batch_size=batch_size)
         out = []
         for d, sel in zip(docs, selections, strict=True):
             runs = [(a, b, next(parsed)) for a, b in sel.runs]

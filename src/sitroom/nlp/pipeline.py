@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from sitroom.errors import ModelNotInstalled
-from sitroom.nlp import blas, steps, tail, words
+from sitroom.nlp import blas, tail, words
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -91,16 +91,13 @@ def parse(
 
     from itertools import islice
 
-    tail = _tail(nlp)
+    fast = _fast_tail(nlp)
     it = iter(texts)
     while group := list(islice(it, batch_size)):
         split = [pieces(t) for t in group]
         flat = [p for ps in split for p in ps]
         with blas.one_thread():
-            if tail is None:
-                docs = iter(steps.pipe(nlp, flat, batch_size=batch_size))
-            else:  # same annotations, without the per-token cost of the ruler and lemmatizer
-                docs = map(tail, steps.pipe(nlp, flat, batch_size=batch_size, disable=tail.after()))
+            docs = tail.pipe(nlp, flat, fast, batch_size=batch_size)
         for ps in split:
             parts = [next(docs) for _ in ps]
             yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
@@ -109,10 +106,8 @@ def parse(
 _TAILS: dict[int, object] = {}
 
 
-def _tail(nlp: Language):
+def _fast_tail(nlp: Language):
     """The exact fast tail for this pipeline (None when it does not fit: the real components run)."""
-    from sitroom.nlp.tail import FastTail
-
     if id(nlp) not in _TAILS:
-        _TAILS[id(nlp)] = FastTail.of(nlp)
+        _TAILS[id(nlp)] = tail.FastTail.of(nlp)
     return _TAILS[id(nlp)]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
+
+from sitroom.nlp import steps
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -22,6 +25,14 @@ def index_as_sets(nlp: Language) -> None:
     for pos in list(table):
         if isinstance(table[pos], list):
             table[pos] = frozenset(table[pos])
+
+
+def pipe(nlp: Language, docs: Sequence[Doc], fast: FastTail | None, *, batch_size: int) -> Iterator[Doc]:
+    """The pipeline over `docs` (parser and NER stepped), with `fast` in place of the attribute ruler
+    and lemmatizer when the pipeline has one that fits (same annotations)."""
+    if fast is None:
+        return iter(steps.pipe(nlp, docs, batch_size=batch_size))
+    return map(fast, steps.pipe(nlp, docs, batch_size=batch_size, disable=fast.after()))
 
 
 class FastTail:
