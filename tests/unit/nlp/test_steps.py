@@ -39,6 +39,14 @@ def test_stepped_pipeline_gives_spacy_s_annotations(nlp, batch_size):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("group", [1, 2, 5])
+def test_the_parser_s_grouping_does_not_change_its_annotations(nlp, group, monkeypatch):
+    texts = _texts() * 2
+    monkeypatch.setattr(steps, "PARSER_GROUP", group)
+    assert _annotations(steps.pipe(nlp, texts, batch_size=4)) == _annotations(nlp.pipe(texts, batch_size=4))
+
+
+@pytest.mark.slow
 def test_disabled_components_do_not_run_and_docs_are_taken_as_given(nlp):
     texts = _texts()[:3]
     given = [nlp.make_doc(t) for t in texts]
