@@ -15,7 +15,7 @@ from typing import Any
 
 from sitroom.batch import engines
 from sitroom.batch.load import link, load_shards
-from sitroom.batch.manifest import TARGET_BYTES, Manifest, plan
+from sitroom.batch.manifest import TARGET_BYTES, Manifest, Partition, plan
 from sitroom.batch.work import is_done, read_marker, save_known
 from sitroom.config import Settings, load
 from sitroom.errors import UsageError
@@ -94,6 +94,8 @@ def run_batch(
         _load(store, out, manifest, report)
         save_known(out, [r[0] for r in store.con.execute("SELECT id FROM articles").fetchall()])
     todo = [p for p in manifest.partitions if not _done_for(out, p.id, tag)]
+    if engine == "dask" or workers > 1:
+        todo = largest_first(todo)
     report.skipped = len(manifest.partitions) - len(todo)
     note(
         "start",
@@ -139,6 +141,12 @@ def run_batch(
         report.linked = link(store)
     report.seconds = round(time.perf_counter() - t0, 3)
     return report
+
+
+def largest_first(todo: list[Partition]) -> list[Partition]:
+    """Partitions by size, largest first (stable): with several workers, a big partition handed out
+    last keeps one worker busy while the others wait; small ones last even out the finish."""
+    return sorted(todo, key=lambda p: -p.size)
 
 
 def _check_model(model: str) -> None:

@@ -104,3 +104,22 @@ def test_stdin_is_refused():
 def test_known_ids(tmp_path, ids, probe, known):
     save_known(tmp_path, ids)
     assert _is_known(known_ids(tmp_path), probe) is known
+
+
+def test_several_workers_take_the_largest_partitions_first(tmp_path, monkeypatch):
+    import sitroom.batch.run as run_mod
+    from sitroom.batch import engines, run_batch
+
+    for name, size in (("a.txt", 300), ("b.txt", 9_000), ("c.txt", 2_000)):
+        (tmp_path / name).write_text("Troops left the town. " * (size // 22), encoding="utf-8")
+    seen = []
+
+    def fake_pool(todo, out, settings, **kw):
+        seen.extend(p.size for p in todo)
+        return iter(())
+
+    monkeypatch.setattr(engines, "run_pool", fake_pool)
+    monkeypatch.setattr(run_mod, "link", lambda store: 0)
+    db = str(tmp_path / "db.duckdb")
+    run_batch([str(tmp_path)], tmp_path / "out", workers=2, db=db, target_bytes=1_000)
+    assert len(seen) >= 2 and seen == sorted(seen, reverse=True)
