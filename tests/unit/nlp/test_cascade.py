@@ -95,6 +95,16 @@ def test_a_trigger_head_without_the_rest_of_its_pattern_is_not_parsed(nlp):
 
 
 @pytest.mark.slow
+def test_according_to_is_a_preposition_not_an_accord(nlp):
+    cas = Cascade(nlp, lead=0)
+    text = "According to the mayor, the bridge was closed. The two states signed an accord on water."
+    (doc,) = list(cas.pipe([text]))
+    parsed = {s.text.strip(): any(t.pos_ for t in s) for s in doc.sents}
+    assert not parsed["According to the mayor, the bridge was closed."]
+    assert parsed["The two states signed an accord on water."]
+
+
+@pytest.mark.slow
 def test_the_lead_is_always_parsed(nlp):
     (doc,) = list(Cascade(nlp, lead=2).pipe([TEXT]))
     parsed = [any(t.pos_ for t in s) for s in doc.sents if s.text.strip()]
