@@ -469,29 +469,40 @@ def _strong(entries: list[Entry], ner_label: str) -> bool:
 
 class _DocLook:
     """Per-doc facts the n-gram checks ask for again and again, computed once (Doc.text, .sent and a
-    scan of all tokens cost a pass over the doc each time)."""
+    scan of all tokens cost a pass over the doc each time; a Token object costs one per access)."""
 
     def __init__(self, doc: Doc, tok: docview.Toks) -> None:
         self.doc = doc
+        self.tok = tok
         self.text = tok.text
         self.words = set(tok.text)
         self.sents = docview.sents(doc)
         self.headline: dict[int, bool] = {}
-        self.alpha: list[int] = []  # IS_ALPHA and POS of each token, read when first needed
+        # per-token attributes, read in one array when first needed (most docs ask for a few tokens)
+        self.alpha: list[int] = []
         self.pos: list[int] = []
+        self.stop: list[int] = []
+        self.upper: list[int] = []
+        self.num: list[int] = []
+        self.sent_start: list[int] = []  # `Token.is_sent_start` is true where this is 1
         self.propn = 0
+
+    def attrs(self) -> _DocLook:
+        if not self.alpha:
+            from spacy.attrs import IS_ALPHA, IS_STOP, IS_UPPER, LIKE_NUM, POS, SENT_START
+            from spacy.symbols import PROPN
+
+            cols = self.doc.to_array([IS_ALPHA, POS, IS_STOP, IS_UPPER, LIKE_NUM, SENT_START]).T.tolist()
+            self.alpha, self.pos, self.stop, self.upper, self.num, self.sent_start = cols
+            self.propn = PROPN
+        return self
 
     def is_headline(self, i: int) -> bool:
         """Whether token i's sentence is a title-case headline: of its words longer than three letters
         that are not proper nouns (nor its first word), at least two and 60% are capitalised."""
         k = self.sents.of_token[i]
         if k not in self.headline:
-            if not self.alpha:
-                from spacy.attrs import IS_ALPHA, POS
-                from spacy.symbols import PROPN
-
-                self.alpha, self.pos = self.doc.to_array([IS_ALPHA, POS]).T.tolist()
-                self.propn = PROPN
+            self.attrs()
             a, b = self.sents.bounds[k]  # the first word of a sentence is its only sentence start
             text, alpha, pos, propn = self.text, self.alpha, self.pos, self.propn
             words = [w for w in range(a + 1, b) if alpha[w] and len(text[w]) > 3 and pos[w] != propn]
@@ -499,75 +510,78 @@ class _DocLook:
             self.headline[k] = len(words) >= 2 and upper >= 0.6 * len(words)
         return self.headline[k]
 
+    def foreign_word(self, i: int) -> bool:
+        """A capitalised word that is no English word, stop word or acronym: part of a foreign name."""
+        self.attrs()
+        return (
+            _name_text(self.text[i])
+            and not self.upper[i]
+            and not self.stop[i]
+            and not self.num[i]
+            and not is_english_word(self.doc.vocab, self.tok.lower[i])
+        )
 
-def _foreign_word(t: Token) -> bool:
-    """A capitalised word that is no English word, stop word or acronym: part of a foreign name."""
-    return (
-        is_name_token(t)
-        and not t.is_upper
-        and not t.is_stop
-        and not t.like_num
-        and not is_english_word(t.vocab, t.lower_)
-    )
 
-
-def _part_of_longer_name(doc: Doc, m: _Mention) -> bool:
+def _part_of_longer_name(m: _Mention, look: _DocLook) -> bool:
     """A name followed by a noun that makes it something else ("Mississippi River"), a compass word
     alone, a generic word inside a longer name ("West Surrey Racing"), or one word of a place name the
     gazetteer does not know, next to a word that is no English word ("Beni" of "Beni Suef"): not a
     mention of its own. "Manila Cathedral", "North Dallas", "Nazi Germany" keep their place."""
-    after = doc[m.end] if m.end < len(doc) and is_name_token(doc[m.end]) else None
-    if after is not None and after.lower_ in _THING_NOUNS:
+    text, lower, n = look.text, look.tok.lower, len(look.text)
+    after = m.end if m.end < n and _name_text(text[m.end]) else None  # token indices
+    if after is not None and lower[after] in _THING_NOUNS:
         return True
     if (  # "St. Peter's Square", "St George's Chapel": a site named after a saint or a person
-        m.end + 1 < len(doc)
-        and doc[m.end].text in ("'s", "’s")
-        and doc[m.end + 1].lower_ in _THING_NOUNS | {"basilica", "cathedral", "church", "chapel", "hospital"}
+        m.end + 1 < n
+        and text[m.end] in ("'s", "’s")
+        and lower[m.end + 1] in _THING_NOUNS | {"basilica", "cathedral", "church", "chapel", "hospital"}
         and not any(e.cls == "country" for e in m.entries)
     ):
         return True
-    if after is not None and all(t.lower_ in _COMPASS for t in doc[m.start : m.end]):
+    if after is not None and all(lower[k] in _COMPASS for k in range(m.start, m.end)):
         return True  # "South West" of "South West England": a direction of the name after it
     if m.end - m.start > 1:
         return False
-    word = doc[m.start].lower_
-    before = doc[m.start - 1] if m.start > 0 else None
-    if before is not None and (before.is_sent_start or not is_name_token(before)):
+    word = lower[m.start]
+    before = m.start - 1 if m.start > 0 else None
+    if before is not None and (look.attrs().sent_start[before] == 1 or not _name_text(text[before])):
         before = None
     if not any(e.cls in ("country", "region") and e.name_kind == "main" for e in m.entries) and any(
-        t is not None and _foreign_word(t) for t in (after, before)
+        k is not None and look.foreign_word(k) for k in (after, before)
     ):
         return True  # one word of a longer name the gazetteer does not know ("Beni Suef", "Goz Beida")
     if word in _COMPASS:
         return True
-    return word in _GENERIC and any(t is not None and not t.is_sent_start for t in (after, before))
+    return word in _GENERIC and any(
+        k is not None and look.attrs().sent_start[k] != 1 for k in (after, before)
+    )
 
 
 def _accept_ngram(doc: Doc, m: _Mention, label: list[str], ent_of: list, look: _DocLook) -> bool:
-    toks = doc[m.start : m.end]
     labels = {label[i] for i in range(m.start, m.end)}
     if "NORP" in labels:
         return False
     ent = ent_of[m.start]
-    if _part_of_longer_name(doc, m):
+    if _part_of_longer_name(m, look):
         return False
     if "PERSON" in labels and ent is not None and (ent.start != m.start or ent.end != m.end):
         return False  # part of a person's name ("Victoria Beckham")
     if m.end - m.start == 1:
-        t = toks[0]
-        if t.is_sent_start and t.is_stop:
+        i = m.start
+        look.attrs()
+        if look.sent_start[i] == 1 and look.stop[i]:
             return False
-        if t.pos_ not in ("PROPN",) and not (t.is_upper and len(t) > 2):
+        if look.pos[i] != look.propn and not (look.upper[i] and len(look.text[i]) > 2):
             return False
     if any(e.cls in ("country", "region") and e.name_kind == "main" for e in m.entries):
         return True
     if any(e.cls == "facility" for e in m.entries) and m.end - m.start > 1:
         return True
-    if m.end - m.start == 1 and (look.is_headline(m.start) or toks[0].lower_ in look.words):
+    if m.end - m.start == 1 and (look.is_headline(m.start) or look.tok.lower[m.start] in look.words):
         return False  # "Police" in a title-case headline; "Reading" where "reading" is a word here
     if any(e.cls == "admin1" and e.lat is not None and e.name_kind == "main" for e in m.entries):
         return True
-    if _named_as_place(docview.toks(doc), m.start):
+    if _named_as_place(look.tok, m.start):
         return any(e.lat is not None for e in m.entries)
     floor = MIN_POP_NAME_ENTITY if labels & _NAME_LABELS else MIN_POP_UNTAGGED
     return any(e.population >= floor and e.name_kind == "main" for e in m.entries if e.cls == "city")

@@ -33,6 +33,11 @@ def _cue_texts() -> list[str]:
 
 def test_cue_prefilter_and_lowered_regexes_find_every_cue():
     texts = _cue_texts() + ["Ça a été un véritable massacre, des frappes aériennes", "KILLED İN Raid", ""]
+    # cues inside longer ones, after a hyphen, and repeated: the matches finditer would give
+    texts += [
+        "A suicide car bomb attack, then a suicide bombing and an air strike-air raid.",
+        "Anti-protest laws; a re-attack; self-detonating bombers attacked, attacked again.",
+    ]
     for text in texts:
         assert acled._cue_hits.__wrapped__(text) == _plain_cue_hits(text), text
 
