@@ -45,7 +45,7 @@ $(WEB_OUT): web/package.json web/package-lock.json web/build.mjs $(wildcard web/
 # what geocoding costs next to the parse (~2 min).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py --dev "$(SHARED)" --out BENCHMARKS.md
-	$(BIN)/python benchmarks/bench_batch.py --dev "$(SHARED)" --json bench_batch.json
+	$(BIN)/python benchmarks/bench_batch.py --dev "$(SHARED)" --repeat 2 --json bench_batch.json
 	$(BIN)/python benchmarks/bench_geocode.py --dev "$(SHARED)"
 	$(BIN)/python benchmarks/bench_stages.py --dev "$(SHARED)" --repeat 2
 
