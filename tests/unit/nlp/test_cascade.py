@@ -83,12 +83,17 @@ def test_parsed_sentences_match_the_full_parse(nlp):
     assert same > 0.9
 
 
+def _parsed(nlp, text: str) -> dict[str, bool]:
+    """Sentence text → whether the cascade (no lead) parsed it."""
+    (doc,) = list(Cascade(nlp, lead=0).pipe([text]))
+    return {s.text.strip(): any(t.pos_ for t in s) for s in doc.sents}
+
+
 @pytest.mark.slow
 def test_a_trigger_head_without_the_rest_of_its_pattern_is_not_parsed(nlp):
-    cas = Cascade(nlp, lead=0)
-    text = "The museum opened a new wing. Soldiers opened fire on the crowd. Officials in the city said so."
-    (doc,) = list(cas.pipe([text]))
-    parsed = {s.text.strip(): any(t.pos_ for t in s) for s in doc.sents}
+    parsed = _parsed(
+        nlp, "The museum opened a new wing. Soldiers opened fire on the crowd. Officials in the city said so."
+    )
     assert not parsed["The museum opened a new wing."]  # "open" heads only "open fire"
     assert parsed["Soldiers opened fire on the crowd."]
     assert parsed["Officials in the city said so."]  # "say" needs no other word
@@ -96,10 +101,9 @@ def test_a_trigger_head_without_the_rest_of_its_pattern_is_not_parsed(nlp):
 
 @pytest.mark.slow
 def test_according_to_is_a_preposition_not_an_accord(nlp):
-    cas = Cascade(nlp, lead=0)
-    text = "According to the mayor, the bridge was closed. The two states signed an accord on water."
-    (doc,) = list(cas.pipe([text]))
-    parsed = {s.text.strip(): any(t.pos_ for t in s) for s in doc.sents}
+    parsed = _parsed(
+        nlp, "According to the mayor, the bridge was closed. The two states signed an accord on water."
+    )
     assert not parsed["According to the mayor, the bridge was closed."]
     assert parsed["The two states signed an accord on water."]
 
