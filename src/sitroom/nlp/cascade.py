@@ -48,8 +48,6 @@ _SUFFIXES = (
     ("ers", ""),
 )
 _DOUBLED = frozenset("bdgklmnprtz")  # "stopped" → "stop", "shelling" → "shell"
-# Two-word prepositions whose first word has the form of a trigger ("according to" is not an "accord").
-_PREPOSITIONS = {"according": "to"}
 _PARTICLES = frozenset(["out", "back", "down", "in", "into", "up", "off", "over", "on", "away"])
 
 
@@ -109,11 +107,6 @@ def keys(low: str, irregular: dict[str, frozenset[str]] | None = None) -> set[st
             if suf in ("ed", "ing", "er", "ers") and len(stem) > 2 and stem[-1] == stem[-2] in _DOUBLED:
                 out.add(stem[:-1])
     return out
-
-
-def _next_is(t, low: str) -> bool:
-    i = t.i + 1
-    return i < len(t.doc) and t.doc[i].lower_ == low
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,11 +172,10 @@ class Cascade:
         present: set[str] = set()
         rows = self.rows
         for t in toks:
-            low = t.lower_
-            hs, ws = self._word(low)
+            hs, ws = self._word(t.lower_)
             if ws:
                 present.update(ws)
-            if hs and t.is_alpha and not (low in _PREPOSITIONS and _next_is(t, _PREPOSITIONS[low])):
+            if hs and t.is_alpha:
                 for h in hs:
                     if not rows[h][0]:  # a one-word row: nothing more to find
                         return True

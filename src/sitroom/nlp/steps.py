@@ -12,7 +12,7 @@ the same (tests/unit/nlp/test_steps.py). Each step also skips thinc's per-call w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -56,23 +56,40 @@ def _steppable(proc) -> bool:
 # 32 docs a step take ~30% less time than `Parser.pipe`'s quarter batches (8 docs); NER's steps cost
 # the same either way (its move checks grow with the states), so it keeps spaCy's batching.
 # States are independent: the annotations are the same for any grouping (tests/unit/nlp/test_steps.py).
+# A group also stops at PARSER_TOKENS: the parser precomputes 4 KB per token of a group, so 32 long docs
+# would cost gigabytes (spaCy's own quarter batch of 8 docs of 20k tokens costs 650 MB).
 PARSER_GROUP = 32
+PARSER_TOKENS = 16_000
 
 
 def _parse(proc, docs: list[Doc], batch_size: int) -> list[Doc]:
     """`Parser.pipe`'s batching (each batch sorted by length, cut in quarters; the dependency parser's
-    in groups of `PARSER_GROUP`), then its `predict` and `set_annotations`, with the greedy loop below in
-    place of `greedy_parse`."""
+    in groups of `PARSER_GROUP` docs and at most `PARSER_TOKENS` tokens), then its `predict` and
+    `set_annotations`, with the greedy loop below in place of `greedy_parse`."""
     from spacy.util import minibatch
 
-    group = max(batch_size // 4, 2)
-    if _arc_eager(proc):
-        batch_size, group = max(batch_size, 4 * PARSER_GROUP), PARSER_GROUP
-    for batch in minibatch(docs, size=batch_size):
-        for sub in minibatch(sorted(batch, key=len), size=group):
+    arc_eager = _arc_eager(proc)
+    for batch in minibatch(docs, size=max(batch_size, 4 * PARSER_GROUP) if arc_eager else batch_size):
+        ordered = sorted(batch, key=len)
+        subs = _groups(ordered) if arc_eager else minibatch(ordered, size=max(batch_size // 4, 2))
+        for sub in subs:
             sub = list(sub)
             proc.set_annotations(sub, _greedy(proc, sub))
     return docs
+
+
+def _groups(docs: list[Doc]) -> Iterator[list[Doc]]:
+    """Consecutive groups of at most PARSER_GROUP docs and PARSER_TOKENS tokens (a longer doc alone)."""
+    group: list[Doc] = []
+    tokens = 0
+    for d in docs:
+        if group and (len(group) == PARSER_GROUP or tokens + len(d) > PARSER_TOKENS):
+            yield group
+            group, tokens = [], 0
+        group.append(d)
+        tokens += len(d)
+    if group:
+        yield group
 
 
 def _arc_eager(proc) -> bool:

@@ -100,15 +100,6 @@ def test_a_trigger_head_without_the_rest_of_its_pattern_is_not_parsed(nlp):
 
 
 @pytest.mark.slow
-def test_according_to_is_a_preposition_not_an_accord(nlp):
-    parsed = _parsed(
-        nlp, "According to the mayor, the bridge was closed. The two states signed an accord on water."
-    )
-    assert not parsed["According to the mayor, the bridge was closed."]
-    assert parsed["The two states signed an accord on water."]
-
-
-@pytest.mark.slow
 def test_the_lead_is_always_parsed(nlp):
     (doc,) = list(Cascade(nlp, lead=2).pipe([TEXT]))
     parsed = [any(t.pos_ for t in s) for s in doc.sents if s.text.strip()]

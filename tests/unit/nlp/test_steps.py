@@ -38,11 +38,19 @@ def test_stepped_pipeline_gives_spacy_s_annotations(nlp, batch_size):
     assert _annotations(ours) == _annotations(nlp.pipe(texts, batch_size=batch_size))
 
 
+def test_parser_groups_stop_at_the_doc_and_token_limits(monkeypatch):
+    monkeypatch.setattr(steps, "PARSER_GROUP", 3)
+    monkeypatch.setattr(steps, "PARSER_TOKENS", 10)
+    docs = [[0] * n for n in (1, 2, 2, 2, 4, 5, 12, 1)]
+    assert [[len(d) for d in g] for g in steps._groups(docs)] == [[1, 2, 2], [2, 4], [5], [12], [1]]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("group", [1, 2, 5])
-def test_the_parser_s_grouping_does_not_change_its_annotations(nlp, group, monkeypatch):
+@pytest.mark.parametrize(("group", "tokens"), [(1, 16_000), (2, 16_000), (5, 16_000), (32, 40)])
+def test_the_parser_s_grouping_does_not_change_its_annotations(nlp, group, tokens, monkeypatch):
     texts = _texts() * 2
     monkeypatch.setattr(steps, "PARSER_GROUP", group)
+    monkeypatch.setattr(steps, "PARSER_TOKENS", tokens)
     assert _annotations(steps.pipe(nlp, texts, batch_size=4)) == _annotations(nlp.pipe(texts, batch_size=4))
 
 
