@@ -7,13 +7,16 @@ GIL hand-off; `perf` put ~40% of NER's time in them (BENCHMARKS.md). Stepping th
 with the GIL held, makes each check a counter increment: the per-step model (`ParserStepModel`), the move
 choice (`Parser.transition_states`) and the batches (as in `Parser.pipe`) are spaCy's own, so the output is
 the same (tests/unit/nlp/test_steps.py). Each step also skips thinc's per-call wrapper and the unseen-class
-`nanmin` when the model has no unseen class: half the cost of a step's scores.
+`nanmin` when the model has no unseen class: half the cost of a step's scores. Even with the GIL held, each
+check still asks for the GIL state; NER's checks are few enough rules to run as arrays (`sitroom.nlp.biluo`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
+
+from sitroom.nlp import biluo
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -52,10 +55,10 @@ def _steppable(proc) -> bool:
     )
 
 
-# Docs stepped together by the dependency parser. Its steps cost little per state and much per call, so
-# 32 docs a step take ~30% less time than `Parser.pipe`'s quarter batches (8 docs); NER's steps cost
-# the same either way (its move checks grow with the states), so it keeps spaCy's batching.
-# States are independent: the annotations are the same for any grouping (tests/unit/nlp/test_steps.py).
+# Docs stepped together by the dependency parser and the NER. Their steps cost little per state and much
+# per call (NER's once its moves are chosen in numpy), so 32 docs a step take ~30% less time than
+# `Parser.pipe`'s quarter batches (8 docs). States are independent: the annotations are the same for any
+# grouping (tests/unit/nlp/test_steps.py).
 # A group also stops at PARSER_TOKENS: the parser precomputes 4 KB per token of a group, so 32 long docs
 # would cost gigabytes (spaCy's own quarter batch of 8 docs of 20k tokens costs 650 MB).
 PARSER_GROUP = 32
@@ -64,17 +67,16 @@ PARSER_TOKENS = 16_000
 
 def _parse(proc, docs: list[Doc], batch_size: int) -> list[Doc]:
     """`Parser.pipe`'s batching (each batch sorted by length, cut in quarters; the dependency parser's
-    in groups of `PARSER_GROUP` docs and at most `PARSER_TOKENS` tokens), then its `predict` and
+    and NER's in groups of `PARSER_GROUP` docs and at most `PARSER_TOKENS` tokens), then its `predict` and
     `set_annotations`, with the greedy loop below in place of `greedy_parse`."""
     from spacy.util import minibatch
 
-    arc_eager = _arc_eager(proc)
-    for batch in minibatch(docs, size=max(batch_size, 4 * PARSER_GROUP) if arc_eager else batch_size):
+    grouped = _grouped(proc)
+    for batch in minibatch(docs, size=max(batch_size, 4 * PARSER_GROUP) if grouped else batch_size):
         ordered = sorted(batch, key=len)
-        subs = _groups(ordered) if arc_eager else minibatch(ordered, size=max(batch_size // 4, 2))
+        subs = _groups(ordered) if grouped else minibatch(ordered, size=max(batch_size // 4, 2))
         for sub in subs:
-            sub = list(sub)
-            proc.set_annotations(sub, _greedy(proc, sub))
+            _annotate(proc, list(sub))
     return docs
 
 
@@ -92,38 +94,51 @@ def _groups(docs: list[Doc]) -> Iterator[list[Doc]]:
         yield group
 
 
-def _arc_eager(proc) -> bool:
+def _grouped(proc) -> bool:
     from spacy.pipeline._parser_internals.arc_eager import ArcEager
+    from spacy.pipeline._parser_internals.ner import BiluoPushDown
 
-    return isinstance(proc.moves, ArcEager)
+    return isinstance(proc.moves, ArcEager | BiluoPushDown)
 
 
-def _greedy(proc, docs: list[Doc]) -> list:
-    """`Parser.greedy_parse`: the same states, model and moves, one Python call per step."""
+def _annotate(proc, docs: list[Doc]) -> None:
+    """`proc.set_annotations(docs, greedy_parse(docs))`, stepped from Python; NER's moves chosen in
+    numpy where `biluo` fits."""
     if not any(len(d) for d in docs):
-        return proc.moves.init_batch(docs)
+        proc.set_annotations(docs, proc.moves.init_batch(docs))
+        return
     proc._ensure_labels_are_added(docs)
-    batch = proc.moves.init_batch(docs)
     model = proc.model.predict(docs)  # the step model: token vectors and precomputed features
-    scores = _scorer(model)
+    direct = _direct_scores(model)
+    if direct is not None and biluo.fits(proc, docs):
+        biluo.annotate(docs, biluo.entities(proc, docs, direct))
+    else:
+        proc.set_annotations(docs, _greedy(proc, docs, model, direct))
+    model.clear_memory()
+
+
+def _greedy(proc, docs: list[Doc], model, direct) -> list:
+    """`Parser.greedy_parse`: the same states, model and moves, one Python call per step."""
+    batch = proc.moves.init_batch(docs)
     states = [s for s in batch if not s.is_final()]
     while states:
-        states = proc.transition_states(states, scores(states))
-    model.clear_memory()
+        y = direct(model.get_token_ids(states)) if direct is not None else model.predict(states)
+        states = proc.transition_states(states, y)
     return batch
 
 
-def _scorer(model):
-    """The step model's `predict` (spaCy's `step_forward`) as direct calls: state features through the
-    precomputed hidden layer, then the output layer's own product and bias (thinc's `Linear`). With an
-    unseen class, or no output layer, the step model's own `predict` does it."""
+def _direct_scores(model):
+    """The step model's `predict` (spaCy's `step_forward`) as direct calls, from the states' token ids:
+    state features through the precomputed hidden layer, then the output layer's own product and bias
+    (thinc's `Linear`). None with an unseen class, or no output layer (the step model's own `predict`
+    does it then)."""
     if not model.attrs["has_upper"] or not model._class_mask.all():
-        return model.predict
+        return None
     upper = model.vec2scores
     W, b, ops = upper.get_param("W"), upper.get_param("b"), upper.ops
 
-    def scores(states):
-        y = ops.gemm(model.state2vec.predict(model.get_token_ids(states)), W, trans2=True)
+    def scores(ids):
+        y = ops.gemm(model.state2vec.predict(ids), W, trans2=True)
         y += b
         return y
 

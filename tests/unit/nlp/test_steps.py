@@ -87,11 +87,42 @@ def test_direct_step_scores_are_the_step_model_s(nlp, name):
     docs = steps.pipe(nlp, _texts()[:3], disable=[name])
     model = proc.model.predict(docs)
     states = [s for s in proc.moves.init_batch(docs) if not s.is_final()]
-    score = steps._scorer(model)
-    assert score != model.predict
+    score = steps._direct_scores(model)
+    assert score is not None
     for _ in range(5):  # a few steps in, states hold stacks and entities
-        got = score(states)
+        got = score(model.get_token_ids(states))
         numpy.testing.assert_array_equal(got, model.predict(states))
         states = proc.transition_states(states, got)
     model.mark_class_unseen(0)  # an unseen class needs the step model's own masking
-    assert steps._scorer(model) == model.predict
+    assert steps._direct_scores(model) is None
+
+
+@pytest.mark.slow
+def test_ner_moves_chosen_in_numpy_give_spacy_s_entities(nlp, monkeypatch):
+    from sitroom.nlp import biluo
+
+    texts = [
+        *_texts(),
+        "Talks in Geneva ended.\n\nNew York City Mayor Eric Adams met Emmanuel Macron in Paris",
+        "The   United  Nations \n\n said 3,000 people fled Sudan on Monday. Kenya",
+        "Washington\nLondon\nTokyo",
+        "A",
+        " \n ",
+    ]
+    calls = []
+    real = biluo.entities
+    monkeypatch.setattr(biluo, "entities", lambda *a: calls.append(1) or real(*a))
+    ours = steps.pipe(nlp, texts, batch_size=4)
+    assert calls  # the numpy path ran
+    assert _annotations(ours) == _annotations(nlp.pipe(texts, batch_size=4))
+    assert any(e.label_ == "GPE" for d in ours for e in d.ents)
+
+
+@pytest.mark.slow
+def test_docs_with_preset_entities_keep_spacy_s_own_moves(nlp):
+    from sitroom.nlp import biluo
+
+    doc = nlp.make_doc("Troops from Chad entered Niger.")
+    assert biluo.fits(nlp.get_pipe("ner"), [doc])
+    doc.set_ents([doc.char_span(12, 16, label="GPE")], default="unmodified")
+    assert not biluo.fits(nlp.get_pipe("ner"), [doc])
