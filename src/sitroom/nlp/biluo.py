@@ -69,7 +69,7 @@ def entities(
     # the next token of the same doc starts a sentence (an entity may not run into it)
     next_starts = np.zeros(len(flat) + 1, dtype=bool)
     next_starts[:-2] = flat[1:, 1] == 1
-    next_starts[off + n - 1] = False
+    next_starts[(off + n - 1)[n > 0]] = False
 
     k = len(docs)
     pos = np.zeros(k, dtype=np.int64)  # the buffer's first token, per doc
