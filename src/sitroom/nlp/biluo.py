@@ -58,8 +58,10 @@ def entities(
 
     names = tuple(proc.moves.get_class_name(i) for i in range(proc.moves.n_moves))
     action, label, label_names = _moves(names)
-    has_label = label > 0
-    is_b, is_i, is_l, is_u, is_o = (action == a for a in (B, I, L, U, O))
+    # the moves each rule may allow: every labelled B, I, L, U (an unlabelled one only fits preset
+    # entities, which these docs have none of) and O
+    is_b, is_i, is_l, is_u = ((action == a) & (label > 0) for a in (B, I, L, U))
+    is_o = action == O
 
     n = np.array([len(d) for d in docs], dtype=np.int64)
     off = np.concatenate([[0], np.cumsum(n)[:-1]]).astype(np.int64)
@@ -89,10 +91,10 @@ def entities(
         sp, ns = space[tok], next_starts[tok]
         same = open_label[live][:, None] == label[None, :]
         valid = (
-            ((closed & two & ~ns & ~sp)[:, None] & is_b & has_label)
-            | ((o & two & ~ns)[:, None] & is_i & has_label & same)
-            | (o[:, None] & is_l & has_label & same)
-            | ((closed & ~sp)[:, None] & is_u & has_label)
+            ((closed & two & ~ns & ~sp)[:, None] & is_b)
+            | ((o & two & ~ns)[:, None] & is_i & same)
+            | (o[:, None] & is_l & same)
+            | ((closed & ~sp)[:, None] & is_u)
             | (closed[:, None] & is_o)
         )
         move = np.where(valid, scores_of(ids), -np.inf).argmax(axis=1)

@@ -119,11 +119,11 @@ def _annotate(proc, docs: list[Doc]) -> None:
 
 def _greedy(proc, docs: list[Doc], model, direct) -> list:
     """`Parser.greedy_parse`: the same states, model and moves, one Python call per step."""
+    score = model.predict if direct is None else (lambda states: direct(model.get_token_ids(states)))
     batch = proc.moves.init_batch(docs)
     states = [s for s in batch if not s.is_final()]
     while states:
-        y = direct(model.get_token_ids(states)) if direct is not None else model.predict(states)
-        states = proc.transition_states(states, y)
+        states = proc.transition_states(states, score(states))
     return batch
 
 
