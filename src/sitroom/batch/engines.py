@@ -23,6 +23,34 @@ class DaskMissing(EnvironmentProblem):
     code = "E_DASK"
 
 
+# Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536 (`distributed.nanny.pre-spawn-environ`),
+# to hand freed memory back to the OS sooner. Setting that variable at all also turns off glibc's
+# dynamic mmap threshold, so every array over 128 KB is mmapped and unmapped again: the parse makes
+# such arrays all the time, and a partition took ~50% more CPU than in a plain process (BENCHMARKS.md).
+TRIM_ENV = "MALLOC_TRIM_THRESHOLD_"
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (malloc.h)
+MMAP_THRESHOLD = 32 << 20  # where glibc's dynamic threshold tops out on 64-bit
+TRIM_THRESHOLD = 2 * MMAP_THRESHOLD  # ... and the trim threshold it keeps beside it
+
+
+def malloc_for_throughput() -> bool:
+    """In a process started with MALLOC_TRIM_THRESHOLD_ set (a Dask worker), put glibc's mmap and
+    trim thresholds where its dynamic adjustment would have taken them. Returns whether it did."""
+    if TRIM_ENV not in os.environ:
+        return False
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+    )
+
+
 def run_inline(todo: Sequence[Partition], out: Path, settings: Settings, **kw: Any) -> Iterator[Outcome]:
     """One worker: this process (the model loads once, here)."""
     for p in todo:
@@ -37,6 +65,7 @@ def _init(settings: Settings) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    malloc_for_throughput()  # a no-op unless started from an environment that set the trim threshold
     warm(settings)
 
 
@@ -107,34 +136,6 @@ def run_pool(
             for p in [p for p in left if tries.get(p.id, 0) >= attempts]:
                 left.remove(p)
                 yield p.id, RuntimeError(f"worker died {attempts} times on this partition")
-
-
-# Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536 (`distributed.nanny.pre-spawn-environ`),
-# to hand freed memory back to the OS sooner. Setting that variable at all also turns off glibc's
-# dynamic mmap threshold, so every array over 128 KB is mmapped and unmapped again: the parse makes
-# such arrays all the time, and a partition took ~50% more CPU than in a plain process (BENCHMARKS.md).
-TRIM_ENV = "MALLOC_TRIM_THRESHOLD_"
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (malloc.h)
-MMAP_THRESHOLD = 32 << 20  # where glibc's dynamic threshold tops out on 64-bit
-TRIM_THRESHOLD = 2 * MMAP_THRESHOLD  # ... and the trim threshold it keeps beside it
-
-
-def malloc_for_throughput() -> bool:
-    """In a process started with MALLOC_TRIM_THRESHOLD_ set (a Dask worker), put glibc's mmap and
-    trim thresholds where its dynamic adjustment would have taken them. Returns whether it did."""
-    if TRIM_ENV not in os.environ:
-        return False
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # not glibc
-        return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
-        mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
-    )
 
 
 class _ModelPlugin:
