@@ -16,6 +16,9 @@ Sides, each in its own process tree (so peak memory and CPU time are its own):
   batch1-cas   the same with the cascade (parse only sentences that can hold an event)
   batch2-cas   `--workers 2`
   dask2-cas    `--engine dask --workers 2` (LocalCluster); skipped when dask is not installed
+  split2-cas   not a mode of Sitroom: two separate 1-worker batches, each on half the files and its own
+               store, run at once; the time of the slower. What two processes get from this host when
+               nothing is serial (each links only its half): the ceiling for batch2-cas / batch1-cas
 Default sides: spacy, spacy-numpy, spacy-steps, batch1-cas, batch2-cas, dask2-cas (~13 min on 2 idle cores).
 Batch times are end to end: planning, worker start and model load, parsing, Parquet shards, the
 DuckDB load and story linking, so the main ratios hold the batch's start-up against spaCy's bare
@@ -29,6 +32,7 @@ DuckDB load and story linking, so the main ratios hold the batch's start-up agai
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -39,7 +43,16 @@ import tempfile
 import time
 from pathlib import Path
 
-SIDES = ("spacy", "spacy-numpy", "spacy-steps", "batch1", "batch1-cas", "batch2-cas", "dask2-cas")
+SIDES = (
+    "spacy",
+    "spacy-numpy",
+    "spacy-steps",
+    "batch1",
+    "batch1-cas",
+    "batch2-cas",
+    "dask2-cas",
+    "split2-cas",
+)
 DEFAULT_SIDES = "spacy,spacy-numpy,spacy-steps,batch1-cas,batch2-cas,dask2-cas"
 ARTICLES = ("places/geowebnews.jsonl", "stories/ecbplus_docs.jsonl", "places/geovirus.jsonl")
 RECALL_SETS = {
@@ -146,16 +159,61 @@ def run_side(side: str, args: argparse.Namespace, folder: Path, texts_n: int) ->
             return None
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load0 = os.getloadavg()[0]
-    cmd = [sys.executable, __file__, "--side", side, "--folder", str(folder), "--dev", str(args.dev)]
-    cmd += ["--n", str(texts_n), "--batch", str(args.batch)]
-    p = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if p.returncode != 0:
-        raise SystemExit(f"{side} failed:\n{p.stderr[-3000:]}")
+    run = _split if side == "split2-cas" else functools.partial(_child, side)
+    out = run(args, folder, texts_n)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = json.loads(p.stdout.strip().splitlines()[-1])
     out["cpu_s_tree"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     out["load"] = [load0, os.getloadavg()[0]]
     return out
+
+
+def _cmd(side: str, args: argparse.Namespace, folder: Path, texts_n: int) -> list[str]:
+    cmd = [sys.executable, __file__, "--side", side, "--folder", str(folder), "--dev", str(args.dev)]
+    return cmd + ["--n", str(texts_n), "--batch", str(args.batch)]
+
+
+def _result(side: str, p: subprocess.CompletedProcess | subprocess.Popen, stdout: str, stderr: str) -> dict:
+    if p.returncode != 0:
+        raise SystemExit(f"{side} failed:\n{stderr[-3000:]}")
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def _child(side: str, args: argparse.Namespace, folder: Path, texts_n: int) -> dict:
+    p = subprocess.run(_cmd(side, args, folder, texts_n), capture_output=True, text=True, check=False)
+    return _result(side, p, p.stdout, p.stderr)
+
+
+def _split(args: argparse.Namespace, folder: Path, texts_n: int) -> dict:
+    """Two 1-worker batches at once, on alternate files of the corpus (links to them in two folders)."""
+    files = sorted(folder.iterdir())
+    halves = [folder.parent / f"{folder.name}-half{k}" for k in range(2)]
+    for k, half in enumerate(halves):
+        shutil.rmtree(half, ignore_errors=True)
+        half.mkdir()
+        for f in files[k::2]:
+            (half / f.name).symlink_to(f)
+    try:
+        procs = [
+            subprocess.Popen(
+                _cmd("batch1-cas", args, half, texts_n),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for half in halves
+        ]
+        got = [_result("split2-cas", p, *p.communicate()) for p in procs]
+    finally:
+        for half in halves:
+            shutil.rmtree(half, ignore_errors=True)
+    slow = max(got, key=lambda r: r["seconds"])
+    return slow | {
+        "articles": sum(r["articles"] for r in got),
+        "events": sum(r["events"] for r in got),
+        "peak_mb": max(r["peak_mb"] for r in got),
+        "driver_mb": max(r["driver_mb"] for r in got),
+        "workers": 2,
+    }
 
 
 def recall(dev: Path) -> dict:
@@ -297,7 +355,7 @@ def main() -> None:
         ratios["cascade gain (batch1-cas/batch1)"] = (
             rows["batch1-cas"]["words_per_s"] / rows["batch1"]["words_per_s"]
         )
-    for two in ("batch2-cas", "dask2-cas"):
+    for two in ("batch2-cas", "dask2-cas", "split2-cas"):
         if two in rows and "batch1-cas" in rows:
             ratios[f"{two}/batch1-cas words/s"] = rows[two]["words_per_s"] / rows["batch1-cas"]["words_per_s"]
             ratios[f"{two}/batch1-cas words/CPU-s"] = (
@@ -307,7 +365,8 @@ def main() -> None:
         print(f"ratio {k}: {v:.2f}x")
     for side, r in rows.items():
         print(f"runs of {side} (s): {r['runs_s']}")
-    best = max((r["articles_per_s"] for s, r in rows.items() if not s.startswith("spacy")), default=0)
+    modes = (r for s, r in rows.items() if not s.startswith(("spacy", "split")))  # split: not a mode
+    best = max((r["articles_per_s"] for r in modes), default=0)
     if best:
         per_day = best * 86_400
         lo, hi = (d / per_day for d in GDELT_DAY)
