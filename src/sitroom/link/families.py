@@ -25,7 +25,7 @@ def signatures(shingle_sets: Iterable[frozenset[str]]) -> list[np.ndarray]:
     """MinHash signatures (NUM_PERM uint64 values each), one per shingle set."""
     from datasketch import MinHash
 
-    encoded = [[x.encode("utf-8") for x in s] for s in shingle_sets]
+    encoded = [list(map(str.encode, s)) for s in shingle_sets]  # UTF-8
     return [m.hashvalues.astype(np.uint64) for m in MinHash.bulk(encoded, num_perm=NUM_PERM, seed=SEED)]
 
 
