@@ -29,14 +29,19 @@ def test_the_dask_plugin_runs_our_setup(monkeypatch):
 
 
 @needs_dask
-def test_local_cluster_workers_start_without_the_trim_threshold():
+def test_local_cluster_workers_start_without_the_trim_threshold_or_profiler():
     import dask
 
     dask_default = dask.config.get("distributed.nanny.pre-spawn-environ")
     assert engines.TRIM_ENV in dask_default  # what this guards against is still Dask's default
-    env = engines.local_environ()
+    cfg = engines.local_config()
+    env = cfg["distributed.nanny.pre-spawn-environ"]
     assert engines.TRIM_ENV not in env
     assert {k: v for k, v in dask_default.items() if k != engines.TRIM_ENV} == env  # the rest is kept
+    assert cfg["distributed.worker.profile.enabled"] is False
+    with dask.config.set(cfg):  # the keys are Dask's own: setting them changes what Dask reads
+        assert dask.config.get("distributed.worker.profile.enabled") is False
+        assert engines.TRIM_ENV not in dask.config.get("distributed.nanny.pre-spawn-environ")
 
 
 def test_malloc_left_alone_without_the_trim_variable(monkeypatch):
