@@ -19,7 +19,7 @@ Sides, each in its own process tree (so peak memory and CPU time are its own):
   split2-cas   not a mode of Sitroom: two separate 1-worker batches, each on half the files and its own
                store, run at once; the time of the slower. What two processes get from this host when
                nothing is serial (each links only its half): the ceiling for batch2-cas / batch1-cas
-Default sides: spacy, spacy-numpy, spacy-steps, batch1-cas, batch2-cas, dask2-cas (~13 min on 2 idle cores).
+Default sides: all but batch1 (~8 min a round on 2 idle cores; `make bench` runs two rounds).
 Batch times are end to end: planning, worker start and model load, parsing, Parquet shards, the
 DuckDB load and story linking, so the main ratios hold the batch's start-up against spaCy's bare
 `nlp.pipe`; "both timed from start" also counts spaCy's import, model load and warm-up. CPU seconds
@@ -53,7 +53,7 @@ SIDES = (
     "dask2-cas",
     "split2-cas",
 )
-DEFAULT_SIDES = "spacy,spacy-numpy,spacy-steps,batch1-cas,batch2-cas,dask2-cas"
+DEFAULT_SIDES = "spacy,spacy-numpy,spacy-steps,batch1-cas,batch2-cas,dask2-cas,split2-cas"
 ARTICLES = ("places/geowebnews.jsonl", "stories/ecbplus_docs.jsonl", "places/geovirus.jsonl")
 RECALL_SETS = {
     "geowebnews": "places/geowebnews.jsonl",
