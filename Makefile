@@ -41,8 +41,9 @@ $(WEB_OUT): web/package.json web/package-lock.json web/build.mjs $(wildcard web/
 	@command -v npm >/dev/null || { echo "make web needs Node.js and npm (Debian: apt-get install nodejs npm)"; exit 3; }
 	cd web && npm ci --no-audit --no-fund --ignore-scripts && node build.mjs
 
-# Throughput against plain spaCy (~5 min); the batch engine, workers and cascade on 2,000 articles (~10 min);
-# what geocoding costs next to the parse (~2 min).
+# Throughput against plain spaCy (~5 min); the batch engine (1 and 2 workers, Dask, the 2-process ceiling)
+# against plain spaCy on 2,000 articles, two alternating rounds (~20 min); what geocoding costs next to the
+# parse (~2 min); the stages after the parse (~3 min).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py --dev "$(SHARED)" --out BENCHMARKS.md
 	$(BIN)/python benchmarks/bench_batch.py --dev "$(SHARED)" --repeat 2 --json bench_batch.json
