@@ -267,6 +267,25 @@ def recall(dev: Path) -> dict:
     return out
 
 
+PAIRS = (
+    ("batch1-cas", "spacy"),
+    ("batch2-cas", "batch1-cas"),
+    ("dask2-cas", "batch1-cas"),
+    ("split2-cas", "batch1-cas"),
+)
+
+
+def per_round(rows: dict[str, dict]) -> dict[str, list[float]]:
+    """Speed ratios of the sides run in the same round (the host drifts between rounds: a ratio within a
+    round is the fairer one, and their spread says how sure a target is)."""
+    out = {}
+    for side, base in PAIRS:
+        if side in rows and base in rows:
+            pairs = zip(rows[base]["runs_s"], rows[side]["runs_s"], strict=False)
+            out[f"{side}/{base}"] = [round(b / t, 3) for b, t in pairs]
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dev", type=Path, default=Path("../shared/data/dev"))
@@ -365,6 +384,9 @@ def main() -> None:
         print(f"ratio {k}: {v:.2f}x")
     for side, r in rows.items():
         print(f"runs of {side} (s): {r['runs_s']}")
+    rounds = per_round(rows)
+    for k, v in rounds.items():
+        print(f"per round {k}: {', '.join(f'{x:.2f}x' for x in v)}")
     modes = (r for s, r in rows.items() if not s.startswith(("spacy", "split")))  # split: not a mode
     best = max((r["articles_per_s"] for r in modes), default=0)
     if best:
@@ -384,6 +406,7 @@ def main() -> None:
                     "load": [load0, load1],
                     "sides": rows,
                     "ratios": ratios,
+                    "per_round": rounds,
                 },
                 indent=1,
             ),
