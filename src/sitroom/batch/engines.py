@@ -129,7 +129,9 @@ def run_pool(
                 if broken:
                     break
         finally:
-            pool.shutdown(wait=not broken, cancel_futures=True)
+            # No wait: the processes exit on their own (~0.4 s for a loaded model) while the driver
+            # loads the last shards and links; interpreter exit still joins them.
+            pool.shutdown(wait=False, cancel_futures=True)
         if broken:
             for p in [*running.values(), *crashed]:
                 tries[p.id] = tries.get(p.id, 0) + 1
