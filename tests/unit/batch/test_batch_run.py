@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -89,6 +90,26 @@ def test_dask_local_cluster_gives_the_same_events(tmp_path, expected):
     assert rep.ok and rep.ran == rep.partitions
     assert stored(tmp_path / "db.duckdb") == expected
     assert 1 <= len(rep.peak_mb) <= 2
+
+
+@pytest.mark.skipif(
+    not engines.dask_available(), reason="dask[distributed] is not installed (extra: sitroom[dask])"
+)
+def test_a_cluster_started_elsewhere_gives_the_same_events(tmp_path, expected):
+    """--scheduler: a cluster someone else started, with Dask's own defaults (its nanny sets the malloc
+    trim threshold that our plugin undoes); our plugin is registered on its workers."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=40) as cluster,
+        Client(cluster) as client,
+    ):
+        assert None not in client.run(lambda: os.environ.get(engines.TRIM_ENV)).values()
+        rep = run(tmp_path, engine="dask", workers=2, scheduler=cluster.scheduler_address)
+        plugins = client.run(lambda dask_worker: sorted(dask_worker.plugins))
+    assert rep.ok and rep.ran == rep.partitions
+    assert stored(tmp_path / "db.duckdb") == expected
+    assert all("sitroom-model" in names for names in plugins.values())
 
 
 def test_cascade_batch_equals_cascade_run(tmp_path):
