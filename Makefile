@@ -46,7 +46,7 @@ $(WEB_OUT): web/package.json web/package-lock.json web/build.mjs $(wildcard web/
 # parse (~2 min); the stages after the parse (~3 min).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py --dev "$(SHARED)" --out BENCHMARKS.md
-	$(BIN)/python benchmarks/bench_batch.py --dev "$(SHARED)" --repeat 2 --json bench_batch.json
+	$(BIN)/python benchmarks/bench_batch.py --dev "$(SHARED)" --repeat 2 --json bench_batch.json --out BENCHMARKS.md
 	$(BIN)/python benchmarks/bench_geocode.py --dev "$(SHARED)"
 	$(BIN)/python benchmarks/bench_stages.py --dev "$(SHARED)" --repeat 2
 

@@ -25,7 +25,8 @@ DuckDB load and story linking, so the main ratios hold the batch's start-up agai
 `nlp.pipe`; "both timed from start" also counts spaCy's import, model load and warm-up. CPU seconds
 (all processes of a side) are printed too: on a shared machine they move less than wall time. Usage:
 
-    python benchmarks/bench_batch.py --dev ../shared/data/dev [--n 2000] [--sides spacy,batch1,...]
+    python benchmarks/bench_batch.py --dev ../shared/data/dev [--n 2000] [--sides spacy,batch1,...] \
+        [--repeat 2] [--json figures.json] [--out BENCHMARKS.md]   # --out: a row in its batch table
     python benchmarks/bench_batch.py --dev ../shared/data/dev --recall   # cascade event recall
 """
 
@@ -41,7 +42,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
+
+from results_table import add_row
 
 SIDES = (
     "spacy",
@@ -275,6 +279,71 @@ PAIRS = (
 )
 
 
+def gdelt_machines(rows: dict[str, dict]) -> tuple[float, float] | None:
+    """Machines like this one that a GDELT day (GDELT_DAY articles) needs at the best batch rate."""
+    modes = [r for s, r in rows.items() if not s.startswith(("spacy", "split"))]  # split: not a mode
+    best = max((r["articles_per_s"] for r in modes), default=0)
+    if not best:
+        return None
+    lo, hi = (d / (best * 86_400) for d in GDELT_DAY)
+    return lo, hi
+
+
+TABLE_HEAD = (
+    "| run | articles | stock spaCy words/s | 1 worker words/s | per core | 2 workers words/s | 2 / 1 "
+    "| Dask 2 / 1 | ceiling 2 / 1 | peak MB per worker | GDELT day (machines) |"
+)
+
+
+def _ratio(doc: dict, side: str, base: str) -> str:
+    """Best run against best run, and the spread of the per-round ratios when there are several."""
+    sides = doc["sides"]
+    if side not in sides or base not in sides:
+        return "–"
+    best = sides[side]["words_per_s"] / sides[base]["words_per_s"]
+    rounds = doc.get("per_round", {}).get(f"{side}/{base}", [])
+    spread = f" ({min(rounds):.2f}–{max(rounds):.2f})" if len(rounds) > 1 else ""
+    return f"{best:.2f}×{spread}"
+
+
+def summary_row(doc: dict, label: str) -> str:
+    """One line of the batch results table from a run's figures (the shape `--json` writes)."""
+    sides = doc["sides"]
+
+    def wps(side: str) -> str:
+        return f"{sides[side]['words_per_s']:,.0f}" if side in sides else "–"
+
+    peak = max((r["peak_mb"] for s, r in sides.items() if not s.startswith("spacy")), default=0)
+    machines = gdelt_machines(sides)
+    cells = [
+        label,
+        f"{doc['articles']:,}",
+        wps("spacy"),
+        wps("batch1-cas"),
+        _ratio(doc, "batch1-cas", "spacy"),
+        wps("batch2-cas"),
+        _ratio(doc, "batch2-cas", "batch1-cas"),
+        _ratio(doc, "dask2-cas", "batch1-cas"),
+        _ratio(doc, "split2-cas", "batch1-cas"),
+        f"{peak:.0f}" if peak else "–",
+        f"{machines[0]:.2f}–{machines[1]:.2f}" if machines else "–",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def record(path: Path, doc: dict, label: str) -> None:
+    """This run's row in the batch results table of `path` (BENCHMARKS.md)."""
+    section = (
+        "## Batch engine (`make bench`: `python benchmarks/bench_batch.py`)\n\n"
+        "Real articles of the dev sets, repeated with a copy mark; every side in its own process, the sides "
+        "alternating round by round; best run of each side, and in brackets the spread of the ratios "
+        "within a round. 1 and 2 workers: `sitroom batch --cascade`, end to end (DuckDB load and story "
+        "linking included); per core: 1 worker against stock spaCy `nlp.pipe`; ceiling: two 1-worker "
+        "batches on half the files each, at once (not a mode of Sitroom)."
+    )
+    add_row(path, TABLE_HEAD, summary_row(doc, label), section)
+
+
 def per_round(rows: dict[str, dict]) -> dict[str, list[float]]:
     """Speed ratios of the sides run in the same round (the host drifts between rounds: a ratio within a
     round is the fairer one, and their spread says how sure a target is)."""
@@ -293,6 +362,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--sides", default=DEFAULT_SIDES, help=f"any of {','.join(SIDES)}")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--out", type=Path, help="add this run's row to the batch table of this Markdown file")
     ap.add_argument(
         "--repeat",
         type=int,
@@ -387,31 +457,21 @@ def main() -> None:
     rounds = per_round(rows)
     for k, v in rounds.items():
         print(f"per round {k}: {', '.join(f'{x:.2f}x' for x in v)}")
-    modes = (r for s, r in rows.items() if not s.startswith(("spacy", "split")))  # split: not a mode
-    best = max((r["articles_per_s"] for r in modes), default=0)
-    if best:
-        per_day = best * 86_400
-        lo, hi = (d / per_day for d in GDELT_DAY)
+    machines = gdelt_machines(rows)
+    if machines:
+        lo, hi = machines
+        per_day = GDELT_DAY[0] / lo
         print(
             f"GDELT day: one machine like this one does {per_day:,.0f} articles/day at the best batch rate; "
             f"{GDELT_DAY[0]:,}-{GDELT_DAY[1]:,} articles need {lo:.2f}-{hi:.2f} machines (x1.5 headroom: "
             f"{max(1, round(lo * 1.5 + 0.499))}-{max(1, round(hi * 1.5 + 0.499))})"
         )
+    doc = {"articles": len(texts), "words": words, "load": [load0, load1], "sides": rows, "ratios": ratios}
+    doc["per_round"] = rounds
     if a.json:
-        a.json.write_text(
-            json.dumps(
-                {
-                    "articles": len(texts),
-                    "words": words,
-                    "load": [load0, load1],
-                    "sides": rows,
-                    "ratios": ratios,
-                    "per_round": rounds,
-                },
-                indent=1,
-            ),
-            encoding="utf-8",
-        )
+        a.json.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    if a.out:
+        record(a.out, doc, f"{date.today().isoformat()}, `--n {a.n} --repeat {a.repeat}`")
 
 
 if __name__ == "__main__":

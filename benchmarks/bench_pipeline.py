@@ -19,6 +19,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from results_table import add_row
+
 
 def corpus(dev: Path, n: int) -> list[str]:
     """Real news texts from the dev sets: GeoWebNews then ECB+ documents."""
@@ -108,21 +110,14 @@ TABLE_HEAD = "| run | plain spaCy words/s | Sitroom words/s | events | ratio |"
 
 
 def record(path: Path, sp: dict, si: dict, ratio: float, label: str) -> None:
-    """One row for this run in the results table at the end of `path` (BENCHMARKS.md keeps them all in one
-    table); a new section with the table when the file does not end with it."""
-    row = f"| {label} | {sp['words_per_s']:,} | {si['words_per_s']:,} | {si['events']:,} | {ratio:.2f}× |\n"
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    tail = old.rstrip("\n").rsplit("\n## ", 1)[-1]
-    if TABLE_HEAD in tail and old.rstrip("\n").splitlines()[-1].startswith("|"):
-        text = old.rstrip("\n") + "\n" + row
-    else:
-        text = old + (
-            f"\n## Whole pipeline, `sitroom run` path (`make bench`: `python benchmarks/bench_pipeline.py "
-            f"--n {sp['articles']}`)\n\n{sp['articles']} real articles ({sp['words']:,} words) from "
-            "GeoWebNews + ECB+, one process per run, sides alternating, best run of each side.\n\n"
-            f"{TABLE_HEAD}\n|---|---|---|---|---|\n{row}"
-        )
-    path.write_text(text, encoding="utf-8")
+    """One row for this run in the results table of `path` (BENCHMARKS.md keeps them all in one table)."""
+    row = f"| {label} | {sp['words_per_s']:,} | {si['words_per_s']:,} | {si['events']:,} | {ratio:.2f}× |"
+    section = (
+        f"## Whole pipeline, `sitroom run` path (`make bench`: `python benchmarks/bench_pipeline.py "
+        f"--n {sp['articles']}`)\n\n{sp['articles']} real articles ({sp['words']:,} words) from "
+        "GeoWebNews + ECB+, one process per run, sides alternating, best run of each side."
+    )
+    add_row(path, TABLE_HEAD, row, section)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`make bench` adds one row per run to the throughput table at the end of BENCHMARKS.md."""
+"""`make bench` adds one row per run to its results table in BENCHMARKS.md."""
 
 import sys
 from pathlib import Path
@@ -26,13 +26,16 @@ def test_a_file_without_the_table_gets_a_section_then_rows(tmp_path):
     assert text.endswith(rows)
 
 
-def test_a_table_followed_by_other_text_is_left_whole(tmp_path):
+def test_a_row_joins_its_table_wherever_it_stands_and_the_text_after_stays(tmp_path):
+    """Two benchmarks write tables into one file: each finds its own, not just the last one."""
     f = tmp_path / "B.md"
     table = f"{TABLE_HEAD}\n|---|---|---|---|---|\n| a | 1 | 2 | 3 | 2.00× |\n"
-    f.write_text(f"## Old\n\n{table}\n## Later\n\nprose\n", encoding="utf-8")
+    f.write_text(f"## Old\n\n{table}\n## Later\n\n| other | table |\n|---|---|\n", encoding="utf-8")
     record(f, SPACY, _sitroom(8000), 2.0, "new")
     text = f.read_text(encoding="utf-8")
-    assert text.count(TABLE_HEAD) == 2 and "| a | 1 | 2 | 3 | 2.00× |\n\n## Later\n\nprose\n" in text
+    assert text.count(TABLE_HEAD) == 1
+    assert "| a | 1 | 2 | 3 | 2.00× |\n| new | 4,000 | 8,000 | 4,087 | 2.00× |\n\n## Later\n" in text
+    assert text.endswith("| other | table |\n|---|---|\n")
 
 
 def test_a_missing_file_is_created(tmp_path):
