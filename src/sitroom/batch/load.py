@@ -34,6 +34,14 @@ def read_shard(out: Path, pid: str) -> dict:
     return tables
 
 
+def shard_ids(out: Path, pid: str) -> list[str]:
+    """The article ids in a partition's shard (none when it has no articles table)."""
+    import pyarrow.parquet as pq
+
+    f = shard_dir(out, pid) / "articles.parquet"
+    return pq.read_table(f, columns=["id"]).column("id").to_pylist() if f.exists() else []
+
+
 def load_shards(
     store, out: Path, pids: Iterable[str], *, on_loaded: Callable[[str, WriteCounts], None] | None = None
 ) -> WriteCounts:
@@ -57,11 +65,22 @@ def load_shards(
     return total
 
 
-def link(store) -> int | None:
-    """Stories for all unlinked articles, when the link stage is installed; None when it is not."""
+def link_cache():
+    """A `FeatureCache` for the link at the end of the run, None without the link stage. Worth it when
+    workers parse in other processes: this one then computes link features while they work."""
+    try:
+        from sitroom.link.stored import FeatureCache
+    except ImportError:
+        return None
+    return FeatureCache()
+
+
+def link(store, cache=None) -> int | None:
+    """Stories for all unlinked articles, when the link stage is installed; None when it is not.
+    `cache`: link features computed ahead (`link_cache`)."""
     try:
         from sitroom.link import link_articles
     except ImportError:
         return None
-    counts = link_articles(store)
+    counts = link_articles(store, cache=cache)
     return getattr(counts, "articles", 0) if counts is not None else 0

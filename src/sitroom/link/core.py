@@ -7,28 +7,26 @@ members are written together, so a killed run leaves every article either linked
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from sitroom.link import families
+from sitroom.link import families, stored
 from sitroom.link import stories as st
-from sitroom.link.features import Features, features, parse_day, sentences
+from sitroom.link.features import Features, sentences
 from sitroom.link.provenance import Link, Member, Relation, independent_sources, provenance
 
 if TYPE_CHECKING:
     from sitroom.store import Store
 
-BATCH = 5_000
+BATCH = stored.BATCH
 _PRECISION_RANK = {"facility": 0, "city": 1, "admin1": 2, "country": 3, "region": 4}
 
 
@@ -50,172 +48,46 @@ class LinkCounts:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Art:
-    id: str
-    published: str | None
-    outlet: str | None
-    title: str | None
-    text: str
-    ingested: str
-
-    @property
-    def order(self) -> tuple:
-        # Dated articles first, by date and time; then ingestion order; the id makes it total.
-        return (self.published is None, self.published or "", self.ingested, self.id)
-
-
-def _ids_param(ids: Iterable[str]) -> list[str]:
-    return sorted(set(ids))
-
-
-def unlinked(store: Store, article_ids: Iterable[str] | None = None) -> list[str]:
-    """Stored articles not yet in a story (of `article_ids`, when given)."""
-    sql = (
-        "SELECT a.id FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id "
-        "WHERE s.article_id IS NULL"
-    )
-    params: list[Any] = []
-    if article_ids is not None:
-        sql += " AND a.id IN (SELECT unnest(?::VARCHAR[]))"
-        params.append(_ids_param(article_ids))
-    return [r[0] for r in store.con.execute(sql, params).fetchall()]
-
-
 def link_articles(
-    store: Store, article_ids: Iterable[str] | None = None, *, batch: int = BATCH
+    store: Store,
+    article_ids: Iterable[str] | None = None,
+    *,
+    batch: int = BATCH,
+    cache: stored.FeatureCache | None = None,
 ) -> LinkCounts:
     """Place stored articles that are in no story yet (all of them, or those of `article_ids`).
     Existing stories are extended, never reclustered; provenance is recomputed only in the stories
-    that received articles."""
+    that received articles. `cache`: features computed ahead (the same ones; see `stored`)."""
     store._check_writable()
-    todo = unlinked(store, list(article_ids) if article_ids is not None else None)
+    todo = stored.unlinked(store, list(article_ids) if article_ids is not None else None)
     if not todo:
         return LinkCounts()
-    arts = _articles(store, todo)
+    arts = stored.articles(store, todo)
     arts.sort(key=lambda a: a.order)
     total = LinkCounts()
-    with _gc_paused():
+    with stored.gc_paused():
         for i in range(0, len(arts), batch):
-            total = total + _link_batch(store, arts[i : i + batch])
+            total = total + _link_batch(store, arts[i : i + batch], cache or stored.FeatureCache(limit=0))
     return total
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Linking allocates millions of small tuples, sets and dicts but builds no reference cycles
-    worth collecting: the cyclic collector would only re-walk the batch's live objects over and over
-    (~6% of the CPU). Paused for the call, restored after (it stays off if it was off)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
-
-
-# -- reading --------------------------------------------------------------------------------------
-def _articles(store: Store, ids: Sequence[str]) -> list[_Art]:
-    rows = store.con.execute(
-        "SELECT id, published, outlet, title, text, CAST(ingested_at AS VARCHAR) FROM articles "
-        "WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-        [_ids_param(ids)],
-    ).fetchall()
-    return [
-        _Art(id=r[0], published=r[1], outlet=r[2], title=r[3], text=r[4] or "", ingested=r[5] or "")
-        for r in rows
-    ]
-
-
-def _mentions(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Per article: gazetteer ids and countries of its places, actor keys, events (for signatures)."""
-    out: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {
-            "places": set(),
-            "countries": set(),
-            "actors": set(),
-            "types": set(),
-            "sigs": set(),
-            "people": set(),
-            "others": set(),
-        }
-    )
-    p = [_ids_param(ids)]
-    con = store.con
-    for aid, gid, country, text in con.execute(
-        "SELECT article_id, gazetteer_id, country, text FROM places "
-        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-        p,
-    ).fetchall():
-        if gid:
-            out[aid]["places"].add(gid)
-        if text:
-            out[aid]["others"].add(text)
-        if country:
-            out[aid]["countries"].add(country)
-    for aid, key, kind, name, text in con.execute(
-        "SELECT article_id, coalesce(actor_id, name), kind, name, text FROM actors "
-        "WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND coalesce(actor_id, name) IS NOT NULL",
-        p,
-    ).fetchall():
-        out[aid]["actors"].add(key)
-        if kind == "person" and name:
-            out[aid]["people"].add(name)
-        elif kind != "person" and text:
-            out[aid]["others"].add(text)
-    for aid, etype, gid, country, value, prec, basis, negated in con.execute(
-        "SELECT article_id, event_type, location_gazetteer_id, location_country, date_value, date_precision, "
-        "date_basis, negated FROM events WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-        p,
-    ).fetchall():
-        m = out[aid]
-        if etype:
-            m["types"].add(etype)
-        if country:
-            m["countries"].add(country)
-        place = gid or country
-        if etype and place and prec == "day" and basis in ("explicit", "relative") and not negated:
-            d = parse_day(value)
-            if d is not None:
-                m["sigs"].add((etype, place, d))
-    return out
-
-
-def _features(arts: Sequence[_Art], mentions: dict[str, dict[str, Any]] | None = None) -> dict[str, Features]:
-    out = {}
-    for a in arts:
-        m = (mentions or {}).get(a.id)
-        out[a.id] = features(
-            a.id,
-            a.text,
-            day=parse_day(a.published),
-            places=tuple(sorted(m["places"])) if m else (),
-            actors=tuple(sorted(m["actors"])) if m else (),
-            event_types=tuple(sorted(m["types"])) if m else (),
-            people=tuple(sorted(m["people"])) if m else (),
-            non_people=tuple(sorted(m["others"])) if m else (),
-        )
-    return out
-
-
 # -- one batch ------------------------------------------------------------------------------------
-def _link_batch(store: Store, arts: list[_Art]) -> LinkCounts:
+def _link_batch(store: Store, arts: list[stored.Art], cache: stored.FeatureCache) -> LinkCounts:
     con = store.con
     ids = [a.id for a in arts]
-    mentions = _mentions(store, ids)
-    feats = _features(arts, mentions)
+    mentions = stored.mentions(store, ids)
+    feats = cache.features(arts, mentions)
     sigs = {a.id: set(mentions[a.id]["sigs"]) if a.id in mentions else set() for a in arts}
 
     con.execute("BEGIN TRANSACTION")
     try:
         idf = _update_idf(store, feats.values())
-        sources = _copy_sources(store, arts, feats)
+        sources = _copy_sources(store, arts, feats, cache)
         placed_before = dict(
             con.execute(
                 "SELECT article_id, story_id FROM story_articles WHERE article_id IN "
                 "(SELECT unnest(?::VARCHAR[]))",
-                [_ids_param(s for s in sources.values())],
+                [stored.ids_param(s for s in sources.values())],
             ).fetchall()
         )
         prepared = {a.id: st.prepare(feats[a.id], idf) for a in arts}
@@ -288,10 +160,12 @@ def _update_idf(store: Store, feats: Iterable[Features]):
     return idf
 
 
-def _copy_sources(store: Store, arts: list[_Art], feats: dict[str, Features]) -> dict[str, str]:
+def _copy_sources(
+    store: Store, arts: list[stored.Art], feats: dict[str, Features], cache: stored.FeatureCache
+) -> dict[str, str]:
     """article id → the earliest earlier article (stored or in this batch) it is a copy of."""
     con = store.con
-    sigs = families.signatures(feats[a.id].shingles for a in arts)
+    sigs = cache.signatures({a.id: feats[a.id] for a in arts})
     bands = {a.id: families.band_keys(s) for a, s in zip(arts, sigs, strict=True)}
     tbl = pa.table(
         {
@@ -317,8 +191,8 @@ def _copy_sources(store: Store, arts: list[_Art], feats: dict[str, Features]) ->
             cands[a.id].update(seen[k])
             seen[k].append(a.id)
     old_ids = {o for new, o in stored_pairs}
-    old = {x.id: x for x in _articles(store, list(old_ids))} if old_ids else {}
-    old_feats = _features(list(old.values()))
+    old = {x.id: x for x in stored.articles(store, list(old_ids))} if old_ids else {}
+    old_feats = stored.article_features(list(old.values()))
     order = {a.id: a.order for a in arts} | {x.id: x.order for x in old.values()}
     out = {}
     for a in arts:
@@ -332,7 +206,7 @@ def _copy_sources(store: Store, arts: list[_Art], feats: dict[str, Features]) ->
 
 def _candidate_stories(
     store: Store,
-    arts: list[_Art],
+    arts: list[stored.Art],
     feats: dict[str, Features],
     prepared: dict[str, tuple[dict[str, float], list[str]]],
     placed_before: dict[str, str],
@@ -390,7 +264,7 @@ def _candidate_stories(
 def _write_stories(
     store: Store,
     touched: list[st.StoryState],
-    arts: list[_Art],
+    arts: list[stored.Art],
     feats: dict[str, Features],
     placed_score: dict[str, float | None],
     mentions: dict[str, dict[str, Any]],
@@ -405,11 +279,11 @@ def _write_stories(
     ).fetchall()
     old_story = {aid: sid for aid, sid, _ in old_rows}
     old_score = {aid: sc for aid, _, sc in old_rows}
-    old_arts = {a.id: a for a in _articles(store, list(old_story))}
-    old_mentions = _mentions(store, list(old_story))
-    all_feats = dict(feats) | _features(list(old_arts.values()))
+    old_arts = {a.id: a for a in stored.articles(store, list(old_story))}
+    old_mentions = stored.mentions(store, list(old_story))
+    all_feats = dict(feats) | stored.article_features(list(old_arts.values()))
     all_mentions = dict(mentions) | dict(old_mentions)
-    members: dict[str, list[_Art]] = defaultdict(list)
+    members: dict[str, list[stored.Art]] = defaultdict(list)
     for aid, sid in old_story.items():
         if aid in old_arts:
             members[sid].append(old_arts[aid])
@@ -539,7 +413,7 @@ def _top(d: dict[str, float], n: int) -> list[tuple[str, float]]:
     return sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
-def _title(origin: _Art, ordered: list[_Art]) -> str | None:
+def _title(origin: stored.Art, ordered: list[stored.Art]) -> str | None:
     for a in [origin, *ordered]:
         if a.title:
             return a.title
@@ -556,7 +430,7 @@ def _events(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
         "location_lat, location_lon, location_precision, location_gazetteer_id, date_value, date_precision, "
         "date_basis, quantities, confidence, negated, hedged FROM events "
         "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-        [_ids_param(ids)],
+        [stored.ids_param(ids)],
     )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

@@ -118,3 +118,35 @@ def test_cascade_batch_equals_cascade_run(tmp_path):
     rep = run(tmp_path, workers=1, settings=s)
     assert rep.ok
     assert set(stored(tmp_path / "db.duckdb")) == want
+
+
+def stories(db: Path) -> list[tuple]:
+    """Every story and membership row but their timestamps."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        out = []
+        for t in ("stories", "story_articles", "story_keys"):
+            cols = [r[0] for r in con.execute(f"DESCRIBE {t}").fetchall() if not r[0].endswith("_at")]
+            out.append(con.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY ALL").fetchall())
+        return out
+
+
+def test_link_features_computed_while_workers_parse_give_the_same_stories(tmp_path, monkeypatch):
+    """With workers in other processes the writer computes each loaded shard's link features ahead
+    (`FeatureCache`); the stories are those of a 1-worker run, which links everything at the end."""
+    from sitroom.link.stored import FeatureCache
+
+    cached: list[int] = []
+    add = FeatureCache.add
+
+    def spy(self, store, ids) -> int:
+        cached.append(add(self, store, ids))
+        return cached[-1]
+
+    monkeypatch.setattr(FeatureCache, "add", spy)
+    run(tmp_path / "one", workers=1)
+    assert cached == []  # one worker runs in this process: nothing to overlap
+    rep = run(tmp_path / "two", workers=2)
+    assert rep.ok and rep.linked == 11
+    assert sum(cached) == 11 and len(cached) == rep.ran
+    one = stories(tmp_path / "one" / "db.duckdb")
+    assert one[0] and one == stories(tmp_path / "two" / "db.duckdb")

@@ -1,5 +1,6 @@
 """The hand-written corpus (tests/corpus/stories): every story, relation, derived_from,
-attribution_dropped and independent count, linked from text alone (no spaCy), in one go and in parts."""
+attribution_dropped and independent count, linked from text alone (no spaCy), in one go and in parts;
+and the same with link features computed ahead (`FeatureCache`) for every article, some or none."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from sitroom.ingest import read
 from sitroom.link import link_articles
+from sitroom.link.stored import FeatureCache, article_features, articles, mentions
 from sitroom.records import ArticleResult
 from sitroom.store import open_store
 
@@ -89,3 +91,54 @@ def test_relinking_is_a_no_op():
         store.write([ArticleResult(article=a) for a in _articles()])
         link_articles(store)
         assert link_articles(store).articles == 0
+
+
+def _tables(store) -> list[list[tuple]]:
+    out = []
+    for t in ("stories", "story_articles", "story_keys", "link_bands", "link_terms"):
+        cols = [r[0] for r in store.con.execute(f"DESCRIBE {t}").fetchall() if not r[0].endswith("_at")]
+        out.append(store.con.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY ALL").fetchall())
+    return out
+
+
+def _linked(limit: int | None, split: int = 0) -> tuple[list, list, FeatureCache | None]:
+    """Link the corpus (in two ingests when `split`), with a cache of `limit` filled after each
+    write (None: no cache)."""
+    arts = sorted(_articles(), key=lambda a: a.published or "")
+    parts = [arts[:split], arts[split:]] if split else [arts]
+    cache = FeatureCache(limit) if limit is not None else None
+    with open_store(":memory:") as store:
+        for part in parts:
+            store.write([ArticleResult(article=a) for a in part])
+            if cache is not None:
+                room = limit - len(cache)
+                assert cache.add(store, [a.id for a in part]) == min(len(part), room)
+            link_articles(store, cache=cache)
+        return _picture(store), _tables(store), cache
+
+
+@pytest.mark.parametrize("split", [0, 5])
+@pytest.mark.parametrize("limit", [100, 4, 0])
+def test_cached_features_give_the_same_stories(limit, split):
+    picture, tables, cache = _linked(limit, split)
+    want_picture, want_tables, _ = _linked(None, split)
+    assert picture == want_picture == _expected()
+    assert tables == want_tables
+    assert len(cache) == 0 and not cache._sigs  # linking took out what it used
+
+
+def test_the_cache_computes_what_linking_computes_and_skips_linked_articles():
+    arts = _articles()
+    ids = [a.id for a in arts]
+    with open_store(":memory:") as store:
+        store.write([ArticleResult(article=a) for a in arts])
+        cache = FeatureCache(limit=5)
+        assert cache.add(store, ids + ids) == 5 and len(cache) == 5
+        assert cache.add(store, ids) == 0  # full
+        rows = articles(store, ids)
+        want = article_features(rows, mentions(store, ids))
+        got = cache.features(rows, mentions(store, ids))
+        assert list(got) == [a.id for a in rows] and got == want
+        assert len(cache) == 0
+        link_articles(store)
+        assert FeatureCache().add(store, ids) == 0  # every article is in a story now
