@@ -64,10 +64,12 @@ def link_articles(
         return LinkCounts()
     arts = stored.articles(store, todo)
     arts.sort(key=lambda a: a.order)
+    cache = stored.FeatureCache(limit=0) if cache is None else cache
+    cache.keep(a.id for a in arts[:batch])
     total = LinkCounts()
     with stored.gc_paused():
         for i in range(0, len(arts), batch):
-            total = total + _link_batch(store, arts[i : i + batch], cache or stored.FeatureCache(limit=0))
+            total = total + _link_batch(store, arts[i : i + batch], cache)
     return total
 
 

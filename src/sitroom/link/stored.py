@@ -160,7 +160,7 @@ class FeatureCache:
     """Link features and MinHash signatures of stored, unlinked articles, computed before
     `link_articles` asks for them. The batch writer fills it after each shard load, while the workers
     still parse, so the link at the end of a run has less left to do on its own. It holds at most
-    `limit` articles (one link batch: memory that linking would take anyway); linking takes each
+    `limit` articles (one link batch); linking drops what its first batch does not use and takes each
     article out as it uses it, and computes what the cache does not hold."""
 
     def __init__(self, limit: int = BATCH) -> None:
@@ -177,7 +177,8 @@ class FeatureCache:
         want = [i for i in dict.fromkeys(ids) if i not in self._feats]
         if room <= 0 or not want:
             return 0
-        todo = unlinked(store, want)[:room]
+        free = set(unlinked(store, want))
+        todo = [i for i in want if i in free][:room]
         if not todo:
             return 0
         with gc_paused():
@@ -186,6 +187,14 @@ class FeatureCache:
         self._feats.update(feats)
         self._sigs.update(zip(feats, sigs, strict=True))
         return len(feats)
+
+    def keep(self, ids: Iterable[str]) -> None:
+        """Drop what is not among `ids` (linking keeps its first batch: then the cache never adds to the
+        memory that a batch of linking takes)."""
+        ids = set(ids)
+        for d in (self._feats, self._sigs):
+            for i in [i for i in d if i not in ids]:
+                del d[i]
 
     def features(self, arts: Sequence[Art], mentions: dict[str, dict[str, Any]]) -> dict[str, Features]:
         """`article_features(arts, mentions)`, taken from the cache where it holds them."""

@@ -101,9 +101,9 @@ def _tables(store) -> list[list[tuple]]:
     return out
 
 
-def _linked(limit: int | None, split: int = 0) -> tuple[list, list, FeatureCache | None]:
-    """Link the corpus (in two ingests when `split`), with a cache of `limit` filled after each
-    write (None: no cache)."""
+def _linked(limit: int | None, split: int = 0, batch: int = 5_000) -> tuple[list, list, FeatureCache | None]:
+    """Link the corpus (in two ingests when `split`; `batch` articles per link transaction), with a
+    cache of `limit` filled after each write (None: no cache)."""
     arts = sorted(_articles(), key=lambda a: a.published or "")
     parts = [arts[:split], arts[split:]] if split else [arts]
     cache = FeatureCache(limit) if limit is not None else None
@@ -113,16 +113,19 @@ def _linked(limit: int | None, split: int = 0) -> tuple[list, list, FeatureCache
             if cache is not None:
                 room = limit - len(cache)
                 assert cache.add(store, [a.id for a in part]) == min(len(part), room)
-            link_articles(store, cache=cache)
+            link_articles(store, cache=cache, batch=batch)
         return _picture(store), _tables(store), cache
 
 
-@pytest.mark.parametrize("split", [0, 5])
+@pytest.mark.parametrize(("split", "batch"), [(0, 5_000), (5, 5_000), (0, 5)])
 @pytest.mark.parametrize("limit", [100, 4, 0])
-def test_cached_features_give_the_same_stories(limit, split):
-    picture, tables, cache = _linked(limit, split)
-    want_picture, want_tables, _ = _linked(None, split)
-    assert picture == want_picture == _expected()
+def test_cached_features_give_the_same_stories(limit, split, batch):
+    """Also when linking takes several batches: it keeps only the first batch's articles (memory)."""
+    picture, tables, cache = _linked(limit, split, batch)
+    want_picture, want_tables, _ = _linked(None, split, batch)
+    if batch == 5_000:
+        assert picture == _expected()
+    assert picture == want_picture
     assert tables == want_tables
     assert len(cache) == 0 and not cache._sigs  # linking took out what it used
 
@@ -140,5 +143,8 @@ def test_the_cache_computes_what_linking_computes_and_skips_linked_articles():
         got = cache.features(rows, mentions(store, ids))
         assert list(got) == [a.id for a in rows] and got == want
         assert len(cache) == 0
+        cache.add(store, ids)
+        cache.keep([ids[0], ids[7], "not-an-id"])
+        assert set(cache._feats) == set(cache._sigs) == {ids[0]}  # only ids[:5] were cached
         link_articles(store)
         assert FeatureCache().add(store, ids) == 0  # every article is in a story now
