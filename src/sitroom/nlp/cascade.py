@@ -1,8 +1,9 @@
 """A cascade in front of the full parse: only sentences that can hold an event get tagged, parsed and
 NER-labelled.
 
-Cheap passes first: the tokenizer and the small statistical sentence splitter (`senter`, shipped
-disabled in the sm pipeline; ~60k words/s against ~2.6k for the full pipeline). A sentence is kept
+Cheap passes first: the tokenizer and spaCy's rule-based sentence splitter (`Sentencizer`, end
+punctuation) with the full pipeline's own rule that a line break ends a sentence; the model's
+statistical `senter` costs ~8x more for the same events (BENCHMARKS.md). A sentence is kept
 when one of its words could be the head word of a row of the trigger lexicon (the extract stage's
 data table, read here as data: nlp must not import extract) and the sentence also holds the row's
 other words (object, particle, modifiers: "show of force" needs "force"). Runs of kept sentences are
@@ -118,18 +119,67 @@ class Selection:
     kept: int  # sentences kept
 
 
+_QUOTES = ('"', "'", "“", "‘")
+
+
+class Sentences:
+    """Sentence starts for the selection: spaCy's `Sentencizer`, then a line break ends a sentence (the
+    full pipeline's rule, `sitroom.nlp.pipeline.line_breaks`), and a straight quote glued to the next
+    word after end punctuation opens the next sentence (`said. "We` splits before the quote). Both rules
+    run on token arrays: a Python loop over every token would cost twice the Sentencizer."""
+
+    def __init__(self) -> None:
+        from spacy.pipeline import Sentencizer
+        from spacy.strings import hash_string
+
+        self._rules = Sentencizer()
+        self._quotes = [hash_string(q) for q in _QUOTES]
+        self._newline: dict[int, bool] = {}  # space token string (hash) -> holds a line break
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 32) -> Iterator[Doc]:
+        for doc in self._rules.pipe(docs, batch_size=batch_size):
+            if len(doc) > 1:
+                self._refine(doc)
+            yield doc
+
+    def _refine(self, doc: Doc) -> None:
+        import numpy as np
+        from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
+
+        arr = doc.to_array([SENT_START, IS_SPACE, IS_PUNCT, SPACY, ORTH])
+        start = arr[:, 0].view("int64").copy()
+        # spaCy keeps at most one trailing space on a token: a newline is always in a space token
+        space = np.flatnonzero(arr[:-1, 1])
+        if len(space):
+            strings, newline = doc.vocab.strings, self._newline
+            breaks = [
+                k
+                for k, o in zip(space.tolist(), arr[space, 4].tolist(), strict=True)
+                if newline.setdefault(o, "\n" in strings[o])
+            ]
+            start[np.array(breaks, dtype="int64") + 1] = 1
+        # a quote at q with no space after it, end punctuation and a space before it, a start after it
+        quotes = np.isin(arr[:, 4], self._quotes)
+        glued = quotes[1:-1] & (arr[1:-1, 3] == 0) & (arr[:-2, 2] == 1) & (arr[:-2, 3] == 1)
+        q = np.flatnonzero(glued & (start[2:] == 1)) + 1
+        start[q], start[q + 1] = 1, -1
+        arr[:, 0] = start.view("uint64")
+        doc.from_array([SENT_START], arr[:, :1])
+
+
 class Cascade:
     """Parse only what can hold an event. `context` extra sentences before each kept one (pronouns
-    and relative dates look back), `lead` first sentences always (headline, dateline and lead name
-    the story's place: without their entities the article focus, which places events that name no
-    place of their own, drifts), `max_tokens` caps a run so the parser never sees a giant doc."""
+    and relative dates look back), the sentences that start in the first `lead` tokens always
+    (headline, dateline and lead name the story's place: without their entities the article focus,
+    which places events that name no place of their own, drifts), `max_tokens` caps a run so the
+    parser never sees a giant doc."""
 
     def __init__(
         self,
         nlp: Language,
         *,
         context: int = 0,
-        lead: int = 2,
+        lead: int = 100,
         max_tokens: int = 20_000,
         fast_tail: bool = True,
     ) -> None:
@@ -142,17 +192,9 @@ class Cascade:
         self.needed = frozenset(w for rows in self.rows.values() for needs in rows for w in needs)
         self.irregular = _irregular(nlp)
         self._words: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        self._split = self._splitter(nlp)
+        self._split = Sentences()
         self.tail = FastTail.of(nlp) if fast_tail else None
         self.stats = {"sentences": 0, "kept": 0, "tokens": 0, "parsed_tokens": 0}
-
-    @staticmethod
-    def _splitter(nlp: Language):
-        if "senter" in nlp.component_names:
-            return nlp.get_pipe("senter")
-        from spacy.pipeline import Sentencizer
-
-        return Sentencizer()
 
     def _word(self, low: str) -> tuple[frozenset[str], frozenset[str]]:
         """(trigger heads, other pattern words) this word form may be (cached per form)."""
@@ -183,11 +225,11 @@ class Cascade:
         return any(needs <= present for h in heads for needs in rows[h])
 
     def select(self, doc: Doc) -> Selection:
-        """Sentences that can hold an event (plus `context` sentences before each, and the lead)."""
+        """Sentences that can hold an event (plus `context` sentences before each, and the lead's)."""
         sents = [(s.start, s.end) for s in doc.sents]
         keep = [False] * len(sents)
         for k, (a, b) in enumerate(sents):
-            if k < self.lead or self.can_hold(doc[a:b]):
+            if a < self.lead or self.can_hold(doc[a:b]):
                 for j in range(max(0, k - self.context), k + 1):
                     keep[j] = True
         runs: list[tuple[int, int]] = []

