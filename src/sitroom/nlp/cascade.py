@@ -3,7 +3,7 @@ NER-labelled.
 
 Cheap passes first: the tokenizer and spaCy's rule-based sentence splitter (`Sentencizer`, end
 punctuation) with the full pipeline's own rule that a line break ends a sentence; the model's
-statistical `senter` costs ~8x more for the same events (BENCHMARKS.md). A sentence is kept
+statistical `senter` costs ~4x more and keeps about as many events (BENCHMARKS.md). A sentence is kept
 when one of its words could be the head word of a row of the trigger lexicon (the extract stage's
 data table, read here as data: nlp must not import extract) and the sentence also holds the row's
 other words (object, particle, modifiers: "show of force" needs "force"). Runs of kept sentences are
