@@ -124,8 +124,8 @@ _QUOTES = ('"', "'", "“", "‘")
 
 class Sentences:
     """Sentence starts for the selection: spaCy's `Sentencizer`, then a line break ends a sentence (the
-    full pipeline's rule, `sitroom.nlp.pipeline.line_breaks`), and a straight quote glued to the next
-    word after end punctuation opens the next sentence (`said. "We` splits before the quote). Both rules
+    full pipeline's rule, `sitroom.nlp.pipeline.line_breaks`), and a quote glued to the next word
+    after end punctuation opens the next sentence (`said. "We` splits before the quote). Both rules
     run on token arrays: a Python loop over every token would cost twice the Sentencizer."""
 
     def __init__(self) -> None:
@@ -134,7 +134,6 @@ class Sentences:
 
         self._rules = Sentencizer()
         self._quotes = [hash_string(q) for q in _QUOTES]
-        self._newline: dict[int, bool] = {}  # space token string (hash) -> holds a line break
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 32) -> Iterator[Doc]:
         for doc in self._rules.pipe(docs, batch_size=batch_size):
@@ -151,12 +150,9 @@ class Sentences:
         # spaCy keeps at most one trailing space on a token: a newline is always in a space token
         space = np.flatnonzero(arr[:-1, 1])
         if len(space):
-            strings, newline = doc.vocab.strings, self._newline
-            breaks = [
-                k
-                for k, o in zip(space.tolist(), arr[space, 4].tolist(), strict=True)
-                if newline.setdefault(o, "\n" in strings[o])
-            ]
+            strings = doc.vocab.strings
+            orths = arr[space, 4].tolist()
+            breaks = [k for k, o in zip(space.tolist(), orths, strict=True) if "\n" in strings[o]]
             start[np.array(breaks, dtype="int64") + 1] = 1
         # a quote at q with no space after it, end punctuation and a space before it, a start after it
         quotes = np.isin(arr[:, 4], self._quotes)
