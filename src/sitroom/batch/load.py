@@ -34,18 +34,15 @@ def read_shard(out: Path, pid: str) -> dict:
     return tables
 
 
-def shard_ids(out: Path, pid: str) -> list[str]:
-    """The article ids in a partition's shard (none when it has no articles table)."""
-    import pyarrow.parquet as pq
-
-    f = shard_dir(out, pid) / "articles.parquet"
-    return pq.read_table(f, columns=["id"]).column("id").to_pylist() if f.exists() else []
-
-
 def load_shards(
-    store, out: Path, pids: Iterable[str], *, on_loaded: Callable[[str, WriteCounts], None] | None = None
+    store,
+    out: Path,
+    pids: Iterable[str],
+    *,
+    on_loaded: Callable[[str, WriteCounts, list[str]], None] | None = None,
 ) -> WriteCounts:
-    """Load the done shards among `pids` that this store has not loaded yet."""
+    """Load the done shards among `pids` that this store has not loaded yet; `on_loaded` gets each
+    loaded shard's id, counts and article ids."""
     total = WriteCounts()
     tag = os.path.abspath(store.path)
     for pid in pids:
@@ -54,14 +51,15 @@ def load_shards(
         lm = loaded_marker(out, pid)
         if lm.exists() and json.loads(lm.read_text(encoding="utf-8")).get("db") == tag:
             continue
-        counts = store.write_tables(read_shard(out, pid))
+        tables = read_shard(out, pid)
+        counts = store.write_tables(tables)
         total = total + counts
         lm.parent.mkdir(parents=True, exist_ok=True)
         tmp = lm.with_name(f".{lm.name}.tmp")
         tmp.write_text(json.dumps({"db": tag, "new": counts.new, "events": counts.events}), encoding="utf-8")
         os.replace(tmp, lm)
         if on_loaded:
-            on_loaded(pid, counts)
+            on_loaded(pid, counts, tables["articles"].column("id").to_pylist())
     return total
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.batch import engines
-from sitroom.batch.load import link, link_cache, load_shards, shard_ids
+from sitroom.batch.load import link, link_cache, load_shards
 from sitroom.batch.manifest import TARGET_BYTES, Manifest, Partition, plan
 from sitroom.batch.work import is_done, read_marker, save_known
 from sitroom.config import Settings, load
@@ -139,10 +139,10 @@ def run_batch(
                 setattr(report, k, getattr(report, k) + int(got.get(k, 0)))
             pid_w = int(got.get("pid", 0))
             report.peak_mb[pid_w] = max(report.peak_mb.get(pid_w, 0), int(got.get("peak_mb", 0)))
-            _load(store, out, manifest, report, only=[pid])
+            loaded = _load(store, out, manifest, report, only=[pid])
             note("done", got)
             if cache is not None:
-                cache.add(store, shard_ids(out, pid))
+                cache.add(store, loaded)
         if failures:
             store.write([ArticleResult(article=None, failures=(f,)) for f in failures])
         _load(store, out, manifest, report)
@@ -174,7 +174,13 @@ def _done_for(out: Path, pid: str, tag: str) -> bool:
     return is_done(out, pid) and read_marker(out, pid).get("db") == tag
 
 
-def _load(store, out: Path, manifest: Manifest, report: BatchReport, only: list[str] | None = None) -> None:
-    counts = load_shards(store, out, only if only is not None else [p.id for p in manifest.partitions])
+def _load(
+    store, out: Path, manifest: Manifest, report: BatchReport, only: list[str] | None = None
+) -> list[str]:
+    """Load the done shards (of `only`, or all); the article ids of the shards it loaded."""
+    ids: list[str] = []
+    pids = only if only is not None else [p.id for p in manifest.partitions]
+    counts = load_shards(store, out, pids, on_loaded=lambda _pid, _counts, got: ids.extend(got))
     report.new += counts.new
     report.stored_events += counts.events
+    return ids
