@@ -20,10 +20,12 @@ Sides, each in its own process tree (so peak memory and CPU time are its own):
                store, run at once; the time of the slower. What two processes get from this host when
                nothing is serial (each links only its half): the ceiling for batch2-cas / batch1-cas
 Default sides: all but batch1 (~8 min a round on 2 idle cores; `make bench` runs two rounds).
-Batch times are end to end: planning, worker start and model load, parsing, Parquet shards, the
-DuckDB load and story linking, so the main ratios hold the batch's start-up against spaCy's bare
-`nlp.pipe`; "both timed from start" also counts spaCy's import, model load and warm-up. CPU seconds
-(all processes of a side) are printed too: on a shared machine they move less than wall time. Usage:
+The batch sides plan partitions as `sitroom batch` does by default (one worker: 4 MB, here one
+partition; two workers: an eighth of each worker's share, ~200 KB here). Batch times are end to end:
+planning, worker start and model load, parsing, Parquet shards, the DuckDB load and story linking, so
+the main ratios hold the batch's start-up against spaCy's bare `nlp.pipe`; "both timed from start"
+also counts spaCy's import, model load and warm-up. CPU seconds (all processes of a side) are printed
+too: on a shared machine they move less than wall time. Usage:
 
     python benchmarks/bench_batch.py --dev ../shared/data/dev [--n 2000] [--sides spacy,batch1,...] \
         [--repeat 2] [--json figures.json] [--out BENCHMARKS.md]   # --out: a row in its batch table
@@ -138,8 +140,7 @@ def side_batch(folder: Path, work: Path, *, engine: str, workers: int, cascade: 
         engine=engine,
         workers=workers,
         db=str(work / "bench.duckdb"),
-        settings=settings,
-        target_bytes=200_000,  # ~80 articles a partition: ~18 partitions, work for both workers
+        settings=settings,  # partitions as `sitroom batch` plans them by default
     )
     assert rep.ok, rep
     return {

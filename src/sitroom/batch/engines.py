@@ -189,6 +189,21 @@ def dask_available() -> bool:
     return True
 
 
+def dask_slots(scheduler: str | None, workers: int) -> int:
+    """Tasks the cluster runs at once: `workers` for our LocalCluster (one thread each), the worker
+    threads of a running cluster (`workers` if it cannot be asked)."""
+    if not scheduler or not dask_available():
+        return workers
+    from distributed import Client
+
+    try:
+        with Client(scheduler, timeout=10) as client:
+            info = client.scheduler_info()
+    except OSError:  # run_dask reports an unreachable scheduler
+        return workers
+    return max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
+
+
 def run_dask(
     todo: Sequence[Partition],
     out: Path,

@@ -16,6 +16,11 @@ from sitroom.errors import UsageError
 
 MANIFEST = "manifest.json"
 TARGET_BYTES = 4_000_000  # ~800 news articles: minutes of work for one worker, seconds to redo
+# Several workers: a smaller input is cut finer, so each worker gets about PER_WORKER partitions and the
+# last one to finish keeps the others waiting for at most an eighth of a worker's share (one 4 MB
+# partition for a 3 MB folder would leave every worker but one idle).
+PER_WORKER = 8
+MIN_TARGET = 64_000  # ~15 articles: below this a partition's own cost (shard files, marker, load) shows
 MAX_FILES = 256  # small files grouped into one partition at most
 SPLIT_EXT = frozenset({".jsonl", ".ndjson"})  # plain JSON Lines can be cut at line starts
 _BLOCK = 1 << 24
@@ -165,9 +170,25 @@ def line_ranges(path: str, target: int) -> list[tuple[int, int, int]]:
     return cuts
 
 
-def plan(inputs: Iterable[str], *, target_bytes: int = TARGET_BYTES, max_files: int = MAX_FILES) -> Manifest:
-    """Partitions for these inputs, in reading order."""
+def partition_bytes(total: int, workers: int) -> int:
+    """Input bytes per partition for a run of `total` bytes on `workers` parallel workers."""
+    if workers <= 1:
+        return TARGET_BYTES
+    return max(MIN_TARGET, min(TARGET_BYTES, total // (workers * PER_WORKER)))
+
+
+def plan(
+    inputs: Iterable[str],
+    *,
+    target_bytes: int | None = None,
+    workers: int = 1,
+    max_files: int = MAX_FILES,
+) -> Manifest:
+    """Partitions for these inputs, in reading order; `target_bytes` defaults to `partition_bytes`."""
     inputs = tuple(inputs)
+    files = [(path, *_stat(path)) for path in expand(inputs)]
+    if target_bytes is None:
+        target_bytes = partition_bytes(sum(size for _, size, _ in files), workers)
     parts: list[Partition] = []
     group: list[tuple[Part, int, int]] = []
 
@@ -183,8 +204,7 @@ def plan(inputs: Iterable[str], *, target_bytes: int = TARGET_BYTES, max_files: 
             )
             group.clear()
 
-    for path in expand(inputs):
-        size, mtime = _stat(path)
+    for path, size, mtime in files:
         if size > target_bytes and _ext(path) in SPLIT_EXT:
             flush()
             for a, b, line in line_ranges(path, target_bytes):

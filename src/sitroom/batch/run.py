@@ -15,7 +15,7 @@ from typing import Any
 
 from sitroom.batch import engines
 from sitroom.batch.load import link, link_cache, load_shards
-from sitroom.batch.manifest import TARGET_BYTES, Manifest, Partition, plan
+from sitroom.batch.manifest import Manifest, Partition, plan
 from sitroom.batch.work import is_done, read_marker, save_known
 from sitroom.config import Settings, load
 from sitroom.errors import UsageError
@@ -69,10 +69,11 @@ def run_batch(
     settings: Settings | None = None,
     published: str | None = None,
     mapping: str | None = None,
-    target_bytes: int = TARGET_BYTES,
+    target_bytes: int | None = None,
     on_progress: Progress | None = None,
 ) -> BatchReport:
-    """Process inputs into Parquet shards under `out` and load them into the store `db`."""
+    """Process inputs into Parquet shards under `out` and load them into the store `db`.
+    `target_bytes` of input per partition: by default 4 MB, less when that would leave workers idle."""
     from sitroom.store import open_store
 
     _check(engine, workers)
@@ -88,7 +89,11 @@ def run_batch(
     t0 = time.perf_counter()
     note = on_progress or (lambda kind, info: None)
 
-    manifest = plan(inputs, target_bytes=target_bytes)
+    inputs = tuple(inputs)
+    if target_bytes is None:
+        target_bytes = _resumed_target(out, inputs)
+    slots = engines.dask_slots(scheduler, workers) if engine == "dask" else workers
+    manifest = plan(inputs, target_bytes=target_bytes, workers=slots)
     manifest.save(out)
     report = BatchReport(partitions=len(manifest.partitions))
     with open_store(db_path) as store:  # migrate, read known ids, load leftovers of a killed run
@@ -150,6 +155,17 @@ def run_batch(
         report.linked = link(store, cache)
     report.seconds = round(time.perf_counter() - t0, 3)
     return report
+
+
+def _resumed_target(out: Path, inputs: tuple[str, ...]) -> int | None:
+    """The partition size of an earlier run on the same inputs, so that a re-run with another worker
+    count still finds its finished partitions (None: no such run)."""
+    try:
+        before = Manifest.load(out)
+    except (OSError, ValueError, KeyError, TypeError):  # none yet, or not ours: plan afresh
+        return None
+    got = before.options.get("target_bytes")
+    return int(got) if before.inputs == inputs and isinstance(got, int) else None
 
 
 def largest_first(todo: list[Partition]) -> list[Partition]:

@@ -31,7 +31,10 @@ def batch(
     mapping: Annotated[
         str | None, typer.Option("--map", help="column mapping for CSV/JSONL, e.g. text=body,published=date")
     ] = None,
-    partition_mb: Annotated[float, typer.Option(help="bytes of input per partition, in MB")] = 4.0,
+    partition_mb: Annotated[
+        float | None,
+        typer.Option(help="MB of input per partition (default 4, less so that each worker gets ~8)"),
+    ] = None,
     cascade: Annotated[
         bool | None,
         typer.Option("--cascade/--no-cascade", help="parse only sentences that can hold an event"),
@@ -87,7 +90,7 @@ def batch(
             settings=settings,
             published=parse_published(published),
             mapping=mapping,
-            target_bytes=max(1, int(partition_mb * 1_000_000)),
+            target_bytes=None if partition_mb is None else max(1, int(partition_mb * 1_000_000)),
             on_progress=on,
         )
     secs = max(report.seconds, 1e-9)

@@ -74,6 +74,20 @@ def test_resume_after_a_lost_marker_and_a_half_written_shard(tmp_path, expected)
     assert third.ran == 0 and third.skipped == first.partitions
 
 
+def test_a_rerun_with_more_workers_keeps_the_first_runs_partitions(tmp_path, expected, monkeypatch):
+    from sitroom.batch import manifest
+
+    monkeypatch.setattr(manifest, "MIN_TARGET", 1_000)  # the examples would be cut for 2 workers
+    args = ([str(EXAMPLES)], tmp_path / "work")
+    first = run_batch(*args, db=str(tmp_path / "db.duckdb"), workers=1)
+    assert first.partitions == 1  # one worker, 30 KB: one partition of at most 4 MB
+    again = run_batch(*args, db=str(tmp_path / "db.duckdb"), workers=2)
+    assert again.partitions == 1 and again.skipped == 1 and again.ran == 0
+    fresh = run_batch(args[0], tmp_path / "work2", db=str(tmp_path / "fresh.duckdb"), workers=2)
+    assert fresh.partitions > 4  # a new work folder: planned for its 2 workers
+    assert stored(tmp_path / "fresh.duckdb") == expected
+
+
 def test_known_articles_are_not_parsed_again(tmp_path, expected):
     run(tmp_path, workers=1)
     shutil.rmtree(tmp_path / "work")  # a new work folder, the same database

@@ -7,7 +7,8 @@ import os
 
 import pytest
 
-from sitroom.batch.manifest import Manifest, expand, line_ranges, plan
+from sitroom.batch import manifest
+from sitroom.batch.manifest import TARGET_BYTES, Manifest, expand, line_ranges, partition_bytes, plan
 from sitroom.batch.work import _is_known, known_ids, read_part, save_known
 from sitroom.errors import UsageError
 from sitroom.ingest import read
@@ -63,6 +64,36 @@ def test_plan_groups_small_files_and_splits_big_jsonl(tmp_path):
     changed = plan([str(tmp_path)], target_bytes=2_000)
     assert changed.partitions[0].id != m.partitions[0].id  # a changed input is new work
     assert changed.partitions[-1].id == m.partitions[-1].id
+
+
+@pytest.mark.parametrize(
+    ("total", "workers", "want"),
+    [
+        (10**9, 1, TARGET_BYTES),
+        (3_000_000, 1, TARGET_BYTES),  # one worker: nothing to balance
+        (3_200_000, 2, 200_000),  # each of 2 workers gets 8 partitions
+        (10**9, 2, TARGET_BYTES),  # big inputs keep the standard size
+        (100_000, 4, manifest.MIN_TARGET),  # tiny inputs are not cut into crumbs
+    ],
+)
+def test_partition_bytes(total, workers, want):
+    assert partition_bytes(total, workers) == want
+
+
+def test_several_workers_get_several_partitions_of_a_small_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(manifest, "MIN_TARGET", 500)
+    for k in range(6):
+        _jsonl(tmp_path / f"f{k}.jsonl", 12)
+    total = sum(p.stat().st_size for p in tmp_path.iterdir())
+    assert total < TARGET_BYTES
+    assert len(plan([str(tmp_path)]).partitions) == 1  # one worker: one partition
+    two = plan([str(tmp_path)], workers=2)
+    assert len(two.partitions) >= 2 * manifest.PER_WORKER - 2
+    assert two.options["target_bytes"] == total // (2 * manifest.PER_WORKER)
+    assert max(p.size for p in two.partitions) <= 2 * two.options["target_bytes"]
+    assert sorted(part.path for p in two.partitions for part in p.parts if part.start == 0) == sorted(
+        str(p) for p in tmp_path.iterdir()
+    )
 
 
 def test_manifest_round_trip(tmp_path):
