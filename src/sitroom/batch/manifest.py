@@ -23,12 +23,16 @@ PER_WORKER = 8
 MIN_TARGET = 64_000  # ~15 articles: below this a partition's own cost (shard files, marker, load) shows
 MAX_FILES = 256  # small files grouped into one partition at most
 SPLIT_EXT = frozenset({".jsonl", ".ndjson"})  # plain JSON Lines can be cut at line starts
+# WARC files are cut into byte ranges, each holding the records that start in it (warc.record_start):
+# one crawl file of a gigabyte is work for every worker
+WARC_EXT = (".warc", ".warc.gz")
 _BLOCK = 1 << 24
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Part:
-    """One input of a partition: a whole source, or lines [first_line, …) in bytes [start, end)."""
+    """One input of a partition: a whole source, or lines [first_line, …) in bytes [start, end) of a
+    JSON Lines file, or the records that start in bytes [start, end) of a WARC file."""
 
     path: str  # as the user gave it (it becomes the article's ref / source)
     start: int = 0
@@ -46,7 +50,9 @@ class Partition:
     def label(self) -> str:
         p = self.parts[0]
         more = f" +{len(self.parts) - 1}" if len(self.parts) > 1 else ""
-        rng = f" lines {p.first_line}+" if p.end >= 0 else ""
+        rng = ""
+        if p.start > 0 or p.end >= 0:
+            rng = f" bytes {p.start}+" if is_warc(p.path) else f" lines {p.first_line}+"
         return f"{p.path}{rng}{more}"
 
     def to_dict(self) -> dict:
@@ -89,6 +95,17 @@ class Manifest:
 
 def _ext(path: str) -> str:
     return os.path.splitext(path)[1].lower()
+
+
+def is_warc(path: str) -> bool:
+    return path.lower().endswith(WARC_EXT)
+
+
+def byte_ranges(size: int, target: int) -> list[tuple[int, int]]:
+    """[start, end) cuts of `size` bytes, ~`target` each; the last ends at -1 (the file's end)."""
+    n = max(1, round(size / target))
+    cuts = [size * k // n for k in range(n + 1)]
+    return [(a, b if k < n - 1 else -1) for k, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False))]
 
 
 def _supported() -> frozenset[str]:
@@ -214,6 +231,17 @@ def plan(
                         id=_pid("lines", path, size, mtime, a, b),
                         parts=(Part(path=path, start=a, end=b, first_line=line),),
                         size=n,
+                    )
+                )
+            continue
+        if size > target_bytes and is_warc(path):
+            flush()
+            for a, b in byte_ranges(size, target_bytes):
+                parts.append(
+                    Partition(
+                        id=_pid("records", path, size, mtime, a, b),
+                        parts=(Part(path=path, start=a, end=b),),
+                        size=(b if b >= 0 else size) - a,
                     )
                 )
             continue

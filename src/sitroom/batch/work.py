@@ -17,7 +17,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sitroom.batch.manifest import Part, Partition
+from sitroom.batch.manifest import Part, Partition, is_warc
 from sitroom.config import Settings
 from sitroom.records import Article, ArticleResult, Failure
 
@@ -110,6 +110,11 @@ def read_part(part: Part, *, published: str | None, mapping: str | None) -> Iter
     from sitroom.ingest.tabular import parse_mapping
 
     iso, cols = user_published(published), parse_mapping(mapping)
+    if is_warc(part.path):
+        from sitroom.ingest.warc import read_warc
+
+        yield from read_warc(part.path, published=iso, start=part.start, end=part.end)
+        return
     with open(part.path, "rb") as f:
         f.seek(part.start)
         left = part.end - part.start if part.end >= 0 else -1

@@ -164,3 +164,46 @@ def test_link_features_computed_while_workers_parse_give_the_same_stories(tmp_pa
     assert sum(cached) == 11 and len(cached) == rep.ran
     one = stories(tmp_path / "one" / "db.duckdb")
     assert one[0] and one == stories(tmp_path / "two" / "db.duckdb")
+
+
+def test_one_crawl_file_is_cut_into_byte_ranges_for_several_workers(tmp_path):
+    """A WARC.gz bigger than a partition is read by several workers, each taking the records that start
+    in its byte range: the events are those of reading the file whole."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    crawl = tmp_path / "crawl.warc.gz"
+    with open(crawl, "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for k, src in enumerate(sorted(EXAMPLES.glob("*.*"))):
+            if src.suffix == ".jsonl" or src.name == "README":
+                continue
+            text = src.read_text(encoding="utf-8")
+            html = (
+                text
+                if src.suffix == ".html"
+                else f"<html><body><article><p>{text}</p></article></body></html>"
+            )
+            http = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            body = html.encode()
+            rec = writer.create_warc_record(  # with its length: warcio needs no temporary file
+                f"https://news.example/{k}",
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=http,
+            )
+            writer.write_record(rec)
+    s = load()
+    want = {e.id: dumps(e) for r in process_articles(read([str(crawl)]), s) for e in r.events}
+    assert want
+    rep = run_batch(
+        [str(crawl)], tmp_path / "work", db=str(tmp_path / "db.duckdb"), workers=2, target_bytes=1_500
+    )
+    assert rep.ok and rep.partitions >= 4 and rep.ran == rep.partitions
+    assert rep.articles == 8
+    assert stored(tmp_path / "db.duckdb") == want

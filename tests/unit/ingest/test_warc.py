@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from sitroom.ingest import read
-from sitroom.ingest.warc import E_WARC, pages, read_warc
+from sitroom.ingest.warc import E_WARC, pages, read_warc, record_start
 from sitroom.records import Article, Failure, PublishedBasis
 
 BODY = "".join(
@@ -109,3 +109,80 @@ def test_empty_page_is_a_failure_not_a_crash(tmp_path):
     )
     (f,) = list(read([str(path)]))
     assert isinstance(f, Failure) and f.code in ("E_HTML", "E_EMPTY") and "news.example/e" in f.message
+
+
+def _big_crawl() -> list[tuple[str, str, str, bytes, str]]:
+    """Responses of several sizes (one far longer than the others) among requests and metadata."""
+    out = []
+    for k in range(12):
+        out.append(("request", f"https://news.example/{k}", "", b"", ""))
+        body = page(k) * (8 if k == 5 else 1)
+        out.append(("response", f"https://news.example/{k}", "200 OK", body, "text/html"))
+        if k % 4 == 0:
+            out.append(
+                ("metadata", f"https://news.example/{k}", "", b"fetchTimeMs: 12", "application/warc-fields")
+            )
+    return out
+
+
+def _by_ranges(path, n: int) -> list:
+    size = path.stat().st_size
+    cuts = [size * k // n for k in range(n + 1)]
+    return [
+        x
+        for k, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False))
+        for x in read_warc(str(path), start=a, end=b if k < n - 1 else -1)
+    ]
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 20, 60])
+def test_byte_ranges_read_every_record_once(tmp_path, gz, n):
+    path = tmp_path / ("big.warc.gz" if gz else "big.warc")
+    path.write_bytes(warc(gz, _big_crawl()))
+    whole = list(read_warc(str(path)))
+    assert len(whole) == 12 and all(isinstance(a, Article) for a in whole)
+    assert _by_ranges(path, n) == whole  # same articles, ids and sources ("path#offset") in order
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("cut", [30, 900])
+def test_byte_ranges_of_a_truncated_archive_keep_what_the_whole_read_keeps(tmp_path, gz, cut):
+    path = tmp_path / ("t.warc.gz" if gz else "t.warc")
+    path.write_bytes(warc(gz, _big_crawl())[:-cut])
+    whole = list(read_warc(str(path)))
+    assert isinstance(whole[-1], Failure) and whole[-1].code == E_WARC
+    for n in (2, 5, 13):
+        assert _by_ranges(path, n) == whole
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_record_start_finds_exactly_the_record_offsets(tmp_path, gz):
+    path = tmp_path / ("s.warc.gz" if gz else "s.warc")
+    chunks = [warc(gz, [r]) for r in _big_crawl()]  # a crawl is its records' bytes one after another
+    path.write_bytes(b"".join(chunks))
+    offsets = [sum(len(c) for c in chunks[:k]) for k in range(len(chunks))]
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        for pos in range(0, size, 97):
+            want = next((o for o in offsets if o >= pos), None)
+            assert record_start(f, pos) == want, pos
+            assert record_start(f, pos, end=pos + 50) == (
+                want if want is not None and want < pos + 50 else None
+            )
+
+
+def test_a_record_quoted_inside_a_plain_payload_is_not_a_start(tmp_path):
+    quoted = b"<p>log:\r\n\r\nWARC/1.0\r\nWARC-Type: response\r\nContent-Length: 5\r\n\r\nhello</p>"
+    recs = [
+        ("response", "https://news.example/q", "200 OK", page(1) + quoted + page(2), "text/html"),
+        ("response", "https://news.example/r", "200 OK", page(3), "text/html"),
+    ]
+    path = tmp_path / "q.warc"
+    data = warc(False, recs)
+    path.write_bytes(data)
+    second = len(warc(False, recs[:1]))
+    with open(path, "rb") as f:
+        assert record_start(f, 1) == second
+    whole = list(read_warc(str(path)))
+    assert _by_ranges(path, 4) == whole and len(whole) == 2
