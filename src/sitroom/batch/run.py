@@ -23,6 +23,9 @@ from sitroom.records import ArticleResult, Failure, Stage
 
 ENGINES = ("local", "dask")
 LOAD_CHECKPOINT = "256MB"  # DuckDB log size that makes the loading writer checkpoint
+# DuckDB's buffer pool in the writer (its default, 80% of RAM, keeps what a load touched): with one
+# worker the writer is the parsing process, and a 4 MB partition's load took it from 657 to 899 MB
+LOAD_MEMORY = "256MB"
 E_PARTITION = "E_PARTITION"
 
 
@@ -123,6 +126,7 @@ def run_batch(
         # one checkpoint when the run ends rather than one per 16 MB of log mid-load: less work, and a
         # file about half the size (checkpoints during a bulk load leave it fragmented)
         store.con.execute(f"SET checkpoint_threshold = '{LOAD_CHECKPOINT}'")
+        store.con.execute(f"SET memory_limit = '{LOAD_MEMORY}'")
         for pid, got in outcomes:
             if isinstance(got, BaseException):
                 report.failed_partitions.append(pid)
