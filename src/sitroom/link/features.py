@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 
+import numpy as np
+
+from sitroom.link.families import shingle_hashes
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 # A number not glued to a word or a dot: "1,000", "2.5", "17". The look-behind sits after the first
 # digit so that the pattern starts with a digit, which lets the regex engine skip to digits quickly.
@@ -30,7 +34,7 @@ DOMINANCE = 2.0  # ... and outweighs the next person this many times
 _CAP = re.compile(r"[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Features:
     article_id: str
     day: date | None  # publication day, when known
@@ -40,8 +44,14 @@ class Features:
     quotes: tuple[frozenset[str], ...]  # word sets of quoted passages
     credits: frozenset[str]  # agencies credited in the text ("told Reuters" → "Reuters")
     sentences: tuple[frozenset[str], ...]  # content words of each sentence, in order
-    shingles: frozenset[str]  # word SHINGLE-grams of the whole text (lower case)
+    shingles: np.ndarray  # hashes of the word SHINGLE-grams of the whole text, lower case (`shingle_hashes`)
     persons: dict[str, float] = field(default_factory=dict)  # surname → share of prominence (sums to 1)
+
+    def __eq__(self, other: object) -> bool:  # field by field, the shingle array by value
+        if not isinstance(other, Features):
+            return NotImplemented
+        pairs = ((getattr(self, k), getattr(other, k)) for k in self.__slots__)
+        return all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b for a, b in pairs)
 
 
 @functools.cache
@@ -262,9 +272,9 @@ def features(
     ranked_names = sorted(names, key=lambda t: (-names[t], t))
     keys = tuple(["p:" + p for p in sorted(set(places))] + ranked_names)
     if len(low_words) >= SHINGLE:
-        shingles = frozenset(map(" ".join, zip(*(low_words[k:] for k in range(SHINGLE)), strict=False)))
+        shingles = shingle_hashes(map(" ".join, zip(*(low_words[k:] for k in range(SHINGLE)), strict=False)))
     else:  # a text shorter than one shingle is one shingle
-        shingles = frozenset([" ".join(low_words)])
+        shingles = shingle_hashes([" ".join(low_words)])
     quotes = tuple(
         frozenset(w for w in words(q) if w not in stop) for q in _QUOTE.findall(text) if len(q.split()) >= 3
     )

@@ -28,20 +28,35 @@ TEXTS = [
 def test_signatures_pinned():
     # Changing these changes every stored band key: old articles would no longer meet their copies
     # (datasketch 1.x hashed another way: pyproject asks for 2.x).
-    shingles = frozenset(["the troops entered niamey", "troops entered niamey on"])
-    sigs = families.signatures([shingles, frozenset()])
+    shingles = families.shingle_hashes(["the troops entered niamey", "troops entered niamey on"])
+    sigs = families.signatures([shingles, families.shingle_hashes([])])
     assert [int(x) for x in sigs[0][:3]] == [1338112643, 3318939799, 287403219]
     assert families.band_keys(sigs[0])[:2] == [5751875532074982703, 2269293801184431700]
     assert sigs[0].dtype == np.uint64 and len(sigs[0]) == families.NUM_PERM
     assert [int(x) for x in sigs[1][:2]] == [0xFFFFFFFF, 0xFFFFFFFF]  # nothing hashed: the empty value
 
 
+def test_shingle_hashes_are_datasketchs_hash():
+    from datasketch.hashfunc import sha1_hash32
+
+    shingles = [
+        "the troops entered niamey",
+        "troops entered niamey on",
+        "élus à niamey",
+        "the troops entered niamey",
+    ]
+    want = sorted({sha1_hash32(s.encode()) for s in shingles})
+    got = families.shingle_hashes(shingles)
+    assert got.tolist() == want and got.dtype == np.uint32
+    assert families.shingle_hashes([]).size == 0
+
+
 @pytest.mark.parametrize("text", TEXTS)
 def test_one_tokenisation(text):
     f = features("x", text, people=("Maria Lopez",), non_people=("Niamey",))
     low = words(text)
-    expected = frozenset(" ".join(low[i : i + SHINGLE]) for i in range(max(1, len(low) - SHINGLE + 1)))
-    assert f.shingles == expected
+    expected = {" ".join(low[i : i + SHINGLE]) for i in range(max(1, len(low) - SHINGLE + 1))}
+    assert f.shingles.tolist() == families.shingle_hashes(expected).tolist()
     assert f.persons == persons_in(text, ("Maria Lopez",), ("Niamey",))
     assert list(f.persons) == list(persons_in(text, ("Maria Lopez",), ("Niamey",)))
 
