@@ -1,6 +1,8 @@
-"""Partitions: the units of batch work. Small files are grouped, large JSON Lines files are cut into
-line ranges. A partition's id hashes what it reads (path, size, mtime, range), so a changed input is
-a new partition and an unchanged one keeps its finished shard across runs."""
+"""Partitions: the units of batch work. Small files are grouped; large JSON Lines files are cut into
+line ranges, large CSV/TSV files into row ranges (gzipped ones too: a worker decompresses up to its
+range and skips it, far less work than parsing it), WARC files into byte ranges. A partition's id
+hashes what it reads (path, size, mtime, range), so a changed input is a new partition and an
+unchanged one keeps its finished shard across runs."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ import glob
 import hashlib
 import json
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from sitroom.errors import UsageError
 
@@ -22,22 +26,27 @@ TARGET_BYTES = 4_000_000  # ~800 news articles: minutes of work for one worker, 
 PER_WORKER = 8
 MIN_TARGET = 64_000  # ~15 articles: below this a partition's own cost (shard files, marker, load) shows
 MAX_FILES = 256  # small files grouped into one partition at most
-SPLIT_EXT = frozenset({".jsonl", ".ndjson"})  # plain JSON Lines can be cut at line starts
+LINES_EXT = frozenset({".jsonl", ".ndjson"})  # cut at line starts
+ROWS_EXT = frozenset({".csv", ".tsv"})  # cut at row starts (a quoted field may span lines)
 # WARC files are cut into byte ranges, each holding the records that start in it (warc.record_start):
 # one crawl file of a gigabyte is work for every worker
 WARC_EXT = (".warc", ".warc.gz")
 _BLOCK = 1 << 24
+GZ_RATIO = 3  # news text gzips to about a third or less: a .gz file that may hold a partition's worth
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Part:
     """One input of a partition: a whole source, or lines [first_line, …) in bytes [start, end) of a
-    JSON Lines file, or the records that start in bytes [start, end) of a WARC file."""
+    JSON Lines file (of its decompressed bytes when gzipped), or the rows of a CSV file whose first
+    line is in [first_line, end_line) from text offset `start`, or the records that start in bytes
+    [start, end) of a WARC file."""
 
     path: str  # as the user gave it (it becomes the article's ref / source)
     start: int = 0
     end: int = -1  # -1: the whole source
     first_line: int = 1
+    end_line: int = 0  # CSV rows: the first line of the next cut (0: to the end)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,6 +106,16 @@ def _ext(path: str) -> str:
     return os.path.splitext(path)[1].lower()
 
 
+def kind(path: str) -> str:
+    """The extension that says how a file is read: ".csv" for a.csv and a.csv.gz."""
+    low = path.lower()
+    return _ext(low[:-3] if low.endswith(".gz") else low)
+
+
+def is_gz(path: str) -> bool:
+    return path.lower().endswith(".gz")
+
+
 def is_warc(path: str) -> bool:
     return path.lower().endswith(WARC_EXT)
 
@@ -115,10 +134,7 @@ def _supported() -> frozenset[str]:
 
 
 def _readable(name: str, supported: frozenset[str]) -> bool:
-    low = name.lower()
-    if low.endswith(".gz"):
-        low = low[:-3]
-    return _ext(low) in supported
+    return kind(name) in supported
 
 
 def expand(inputs: Iterable[str]) -> Iterator[str]:
@@ -161,30 +177,94 @@ def _stat(path: str) -> tuple[int, int]:
 
 
 def line_ranges(path: str, target: int) -> list[tuple[int, int, int]]:
-    """(byte start, byte end, first line number) cuts of a file at line starts, ~`target` bytes each."""
+    """(byte start, byte end, first line number) cuts of a file at line starts, ~`target` bytes each
+    (of the decompressed bytes for a .gz file)."""
+    with _open_bytes(path) as f:
+        return _cut_lines(f, target)[0]
+
+
+def _cut_lines(f: BinaryIO, target: int) -> tuple[list[tuple[int, int, int]], int]:
+    """`line_ranges` of an open file, and the bytes it read."""
     cuts: list[tuple[int, int, int]] = []
     start, line, pos, lines_in = 0, 1, 0, 0
-    with open(path, "rb") as f:
-        while block := f.read(_BLOCK):
-            off = 0
-            while True:
-                want = start + target - (pos + off)
-                if want > len(block) - off:
-                    lines_in += block.count(b"\n", off)
-                    break
-                nl = block.find(b"\n", off + max(0, want - 1))
-                if nl < 0:
-                    lines_in += block.count(b"\n", off)
-                    break
-                lines_in += block.count(b"\n", off, nl + 1)
-                end = pos + nl + 1
-                cuts.append((start, end, line))
-                start, line, lines_in = end, line + lines_in, 0
-                off = nl + 1
-            pos += len(block)
+    while block := f.read(_BLOCK):
+        off = 0
+        while True:
+            want = start + target - (pos + off)
+            if want > len(block) - off:
+                lines_in += block.count(b"\n", off)
+                break
+            nl = block.find(b"\n", off + max(0, want - 1))
+            if nl < 0:
+                lines_in += block.count(b"\n", off)
+                break
+            lines_in += block.count(b"\n", off, nl + 1)
+            end = pos + nl + 1
+            cuts.append((start, end, line))
+            start, line, lines_in = end, line + lines_in, 0
+            off = nl + 1
+        pos += len(block)
     if pos > start:
         cuts.append((start, -1, line))
-    return cuts
+    return cuts, pos
+
+
+def _open_bytes(path: str) -> BinaryIO:
+    if is_gz(path):
+        import gzip
+
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+
+
+def _line_parts(path: str, size: int, mtime: int, target: int) -> list[Partition] | None:
+    """A JSON Lines file (maybe gzipped) cut into line ranges; None: read it whole (one cut, or what
+    the whole read reports for the file: binary data, a broken gzip stream)."""
+    from sitroom.ingest.sources import looks_binary
+
+    try:
+        with _open_bytes(path) as f:
+            if looks_binary(f.read(8192).removeprefix(b"\xef\xbb\xbf")):
+                return None
+            f.seek(0)
+            cuts, total = _cut_lines(f, target)
+    except (OSError, EOFError, zlib.error):  # gzip.BadGzipFile is an OSError
+        return None
+    if len(cuts) < 2:
+        return None
+    return [
+        Partition(
+            id=_pid("lines", path, size, mtime, a, b),
+            parts=(Part(path=path, start=a, end=b, first_line=line),),
+            size=(b if b >= 0 else total) - a,
+        )
+        for a, b, line in cuts
+    ]
+
+
+def _row_parts(path: str, size: int, mtime: int, target: int) -> list[Partition] | None:
+    """A CSV/TSV file (maybe gzipped) cut into row ranges; None: read it whole."""
+    from sitroom.ingest.tabular import delimiter_for, row_spans, text_opener
+
+    spans = row_spans(text_opener(path, gz=is_gz(path)), target, delimiter=delimiter_for(kind(path)))
+    if spans is None:
+        return None
+    return [
+        Partition(
+            id=_pid("rows", path, size, mtime, sp.start, sp.first_line, sp.end_line),
+            parts=(
+                Part(
+                    path=path,
+                    start=sp.start,
+                    end=-1 if k == len(spans) - 1 else spans[k + 1].start,
+                    first_line=sp.first_line,
+                    end_line=sp.end_line,
+                ),
+            ),
+            size=sp.chars,
+        )
+        for k, sp in enumerate(spans)
+    ]
 
 
 def partition_bytes(total: int, workers: int) -> int:
@@ -222,17 +302,15 @@ def plan(
             group.clear()
 
     for path, size, mtime in files:
-        if size > target_bytes and _ext(path) in SPLIT_EXT:
+        cut = None
+        if size > target_bytes // (GZ_RATIO if is_gz(path) else 1):
+            if kind(path) in LINES_EXT:
+                cut = _line_parts(path, size, mtime, target_bytes)
+            elif kind(path) in ROWS_EXT:
+                cut = _row_parts(path, size, mtime, target_bytes)
+        if cut:
             flush()
-            for a, b, line in line_ranges(path, target_bytes):
-                n = (b if b >= 0 else size) - a
-                parts.append(
-                    Partition(
-                        id=_pid("lines", path, size, mtime, a, b),
-                        parts=(Part(path=path, start=a, end=b, first_line=line),),
-                        size=n,
-                    )
-                )
+            parts.extend(cut)
             continue
         if size > target_bytes and is_warc(path):
             flush()

@@ -260,7 +260,7 @@ def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
         yield from _read_jsonl(path, published, gz=gz, mapping=ctx.mapping)
         return
     if ext in CSV_EXT:
-        from sitroom.ingest.tabular import read_csv, text_opener
+        from sitroom.ingest.tabular import delimiter_for, read_csv, text_opener
 
         if not os.path.exists(path):
             yield _fail(path, E_NOT_FOUND, f"{path}: no such file")
@@ -273,7 +273,7 @@ def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
             path,
             mapping=ctx.mapping,
             published=published,
-            delimiter="\t" if ext == ".tsv" else ",",
+            delimiter=delimiter_for(ext),
         )
         return
     if ext and ext not in SUPPORTED:

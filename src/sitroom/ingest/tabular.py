@@ -12,6 +12,7 @@ import gzip
 import io
 import zlib
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import IO, Any
 
 from sitroom.errors import E_READ, E_RECORD, InputError, UsageError
@@ -80,9 +81,14 @@ def read_csv(
     mapping: Mapping[str, str] | None = None,
     published: str | None = None,
     delimiter: str = ",",
+    span: Span | None = None,
 ) -> Iterator[Article | Failure]:
     """Rows of a CSV (or TSV) file as articles. `open_text` opens the file as text (it may be called
-    again to resume after an unterminated quote swallowed the rest of the file)."""
+    again to resume after an unterminated quote swallowed the rest of the file).
+
+    `span`: only the rows of one cut made by `row_spans`, exactly as the whole read gives them. The
+    first cut reports what concerns the whole file (no header, mapped columns missing); the others
+    read the header, then start at their own offset."""
     from sitroom.ingest.record import from_record
 
     mapping = dict(mapping or {})
@@ -108,6 +114,8 @@ def read_csv(
             restart_at = None
             while True:
                 start = lines.n + 1  # first physical line of the next record
+                if span and span.end_line and start >= span.end_line:
+                    break
                 try:
                     row = next(reader)
                 except StopIteration:
@@ -129,12 +137,17 @@ def read_csv(
                     header = [h.strip().lstrip("\ufeff") for h in row]
                     missing = sorted({c for c in mapping.values() if c not in header})
                     if missing:
-                        yield _fail(
-                            path,
-                            E_RECORD,
-                            f"{path}: --map names column(s) {missing} not in the header {header}",
-                        )
+                        if not (span and span.start):  # one failure for the file, from its first cut
+                            yield _fail(
+                                path,
+                                E_RECORD,
+                                f"{path}: --map names column(s) {missing} not in the header {header}",
+                            )
                         return
+                    if span and span.start:
+                        f.seek(span.start)
+                        lines.n = span.first_line - 1
+                        reader = csv.reader(lines, delimiter=delimiter, strict=True)
                     continue
                 if not any(c.strip() for c in row):
                     continue
@@ -148,10 +161,12 @@ def read_csv(
                     yield from_record(rec, source=src, published=published)
                 except InputError as e:
                     yield _fail(src, e.code, str(e))
-        if restart_at is None or restarts >= _MAX_RESTARTS:
+        if restart_at is None or restarts >= _MAX_RESTARTS or span:  # a cut file has no bad quotes
             break
         restarts += 1
         skip_to = restart_at
+    if span:
+        return
     if header is None:
         yield _fail(path, "E_EMPTY", f"{path}: empty file (no header row)")
     elif not any_row and not restarts:
@@ -166,12 +181,62 @@ def _read_error_code(e: BaseException) -> str:
     return E_READ
 
 
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The rows of a CSV file whose first line is in [first_line, end_line) (end_line 0: to the end),
+    starting at `start`, a text position of the file (`TextIO.tell`, a byte offset; 0: the file's
+    start, header included)."""
+
+    start: int
+    first_line: int
+    end_line: int = 0
+    chars: int = 0  # text it holds, about (for balance and progress)
+
+
+def row_spans(open_text: Callable[[], IO[str]], target: int, *, delimiter: str = ",") -> list[Span] | None:
+    """Cuts of a CSV file at row starts, ~`target` characters each, for `read_csv(span=...)`. None when
+    the file should be read whole: fewer than two cuts, or anything its whole read would report or
+    resume from (a bad row, a decoding or gzip error)."""
+    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
+    spans: list[Span] = []
+    start, first, base = 0, 1, 0
+    try:
+        with open_text() as f:
+            lines = _Lines(f, 0)
+            reader = csv.reader(lines, delimiter=delimiter, strict=True)
+            if next(reader, None) is None:
+                return None
+            while True:
+                if lines.chars - base >= target:
+                    pos = f.tell()
+                    if pos < 1 << 64:  # a plain byte offset (no decoder state packed into the cookie)
+                        line = lines.n + 1
+                        spans.append(Span(start, first, line, lines.chars - base))
+                        start, first, base = pos, line, lines.chars
+                try:
+                    next(reader)
+                except StopIteration:
+                    break
+    except (csv.Error, UnicodeDecodeError, OSError, EOFError, zlib.error):
+        return None
+    if lines.chars > base:
+        spans.append(Span(start, first, 0, lines.chars - base))
+    elif spans:  # the last cut fell at the end of the file
+        spans[-1] = replace(spans[-1], end_line=0)
+    return spans if len(spans) > 1 else None
+
+
+def delimiter_for(ext: str) -> str:
+    return "\t" if ext == ".tsv" else ","
+
+
 class _Lines:
-    """Line iterator that counts physical lines and skips the first `skip` of them."""
+    """Line iterator that counts physical lines (and their characters) and skips the first `skip`."""
 
     def __init__(self, f: IO[str], skip: int) -> None:
         self.f = f
         self.n = 0
+        self.chars = 0
         self.eof = False
         self.skip(skip)
 
@@ -190,6 +255,7 @@ class _Lines:
             self.eof = True
             raise StopIteration
         self.n += 1
+        self.chars += len(line)
         return line
 
 

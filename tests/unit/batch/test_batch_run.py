@@ -207,3 +207,35 @@ def test_one_crawl_file_is_cut_into_byte_ranges_for_several_workers(tmp_path):
     assert rep.ok and rep.partitions >= 4 and rep.ran == rep.partitions
     assert rep.articles == 8
     assert stored(tmp_path / "db.duckdb") == want
+
+
+def test_one_big_gzipped_table_is_cut_into_row_ranges_for_several_workers(tmp_path):
+    """A CSV.gz of many partitions' worth is read by several workers, each taking its rows (the worker
+    decompresses up to them): the events are those of reading the file whole."""
+    import csv
+    import gzip
+
+    table = tmp_path / "wire.csv.gz"
+    with gzip.open(table, "wt", encoding="utf-8", newline="") as g:
+        w = csv.writer(g)
+        w.writerow(["story", "date", "link"])
+        for k, a in enumerate(read([str(EXAMPLES)])):
+            w.writerow([a.text, a.published or "", f"https://wire.example/{k}"])
+    mapping = "text=story,published=date,url=link"
+    want = {
+        e.id: dumps(e)
+        for r in process_articles(read([str(table)], mapping=mapping), load())
+        for e in r.events
+    }
+    assert want
+    rep = run_batch(
+        [str(table)],
+        tmp_path / "work",
+        db=str(tmp_path / "db.duckdb"),
+        workers=2,
+        mapping=mapping,
+        target_bytes=1_500,
+    )
+    assert rep.ok and rep.partitions >= 4 and rep.ran == rep.partitions
+    assert rep.articles == 11
+    assert stored(tmp_path / "db.duckdb") == want

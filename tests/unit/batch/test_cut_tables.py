@@ -1,0 +1,138 @@
+"""Big CSV/TSV and gzipped JSON Lines files are cut into ranges for several workers: reading every
+range gives exactly what reading the file whole gives (articles, refs, failures), and a file the
+whole read would report on or resume in is not cut."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+
+import pytest
+
+from sitroom.batch.manifest import plan
+from sitroom.batch.work import read_part
+from sitroom.ingest import read
+from sitroom.ingest.tabular import row_spans, text_opener
+
+MAP = "text=body,published=date"
+
+
+def _table(delimiter: str = ",", n: int = 60) -> str:
+    """A table with what makes cutting hard: a BOM, quoted fields over several lines (with CRLF),
+    quotes and delimiters inside fields, blank rows, a row with a missing cell, non-ASCII text."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    w.writerow(["id", "body", "date"])
+    for i in range(n):
+        if i % 11 == 5:
+            buf.write("\n")  # a blank row
+        if i % 13 == 7:
+            w.writerow([f"r{i}", "only two cells"])
+            continue
+        body = f'Row {i}: police in Łódź said "{i} hurt", then\r\nmore: ' + "troops moved, " * (i % 9)
+        w.writerow([f"r{i}", body, "2024-05-01"])
+    return "\ufeff" + buf.getvalue()
+
+
+def _write(path, text: str) -> None:
+    if path.name.endswith(".gz"):
+        with gzip.open(path, "wt", encoding="utf-8", newline="") as g:
+            g.write(text)
+    else:
+        path.write_text(text, encoding="utf-8", newline="")
+
+
+def _cut_read(path, target: int, mapping: str | None = MAP) -> tuple[int, list]:
+    m = plan([str(path)], target_bytes=target)
+    got = [
+        x for p in m.partitions for part in p.parts for x in read_part(part, published=None, mapping=mapping)
+    ]
+    return len(m.partitions), got
+
+
+@pytest.mark.parametrize("name", ["t.csv", "t.tsv", "t.csv.gz", "t.tsv.gz"])
+@pytest.mark.parametrize("target", [1, 300, 2_000])
+def test_a_cut_table_reads_as_the_whole_file(tmp_path, name, target):
+    path = tmp_path / name
+    _write(path, _table("\t" if ".tsv" in name else ","))
+    whole = list(read([str(path)], mapping=MAP))
+    assert sum(type(x).__name__ == "Failure" for x in whole) >= 4  # the short rows
+    n, got = _cut_read(path, target)
+    assert n > 3
+    assert got == whole  # same articles (ids, refs "path:LINE"), same failures, same order
+
+
+def test_row_spans_start_at_rows_and_cover_the_table(tmp_path):
+    path = tmp_path / "t.csv"
+    _write(path, _table())
+    spans = row_spans(text_opener(str(path)), 500)
+    assert spans is not None and len(spans) > 3
+    assert spans[0].start == 0 and spans[0].first_line == 1  # the first cut holds the header
+    assert spans[-1].end_line == 0
+    for a, b in zip(spans, spans[1:], strict=False):
+        assert a.end_line == b.first_line and b.start > a.start
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for sp in spans[1:]:
+            f.seek(sp.start)
+            row = next(csv.reader(f))
+            assert not row or row[0].startswith("r")  # a (blank) row's start, not a line inside a field
+        f.seek(0)
+        assert sum(sp.chars for sp in spans) == len(f.read())
+
+
+def test_a_table_with_an_unterminated_quote_is_read_whole(tmp_path):
+    path = tmp_path / "t.csv"
+    text = _table()
+    cut = text.index("r30,")
+    _write(path, text[:cut] + 'r30,"never closed, ' + text[cut + 4 :])
+    n, got = _cut_read(path, 300)
+    assert n == 1  # the whole read resumes after the bad row: one reader must see all of it
+    assert got == list(read([str(path)], mapping=MAP))
+    assert any(getattr(x, "code", "") == "E_CSV" for x in got)
+
+
+def test_missing_mapped_columns_fail_once_for_a_cut_file(tmp_path):
+    path = tmp_path / "t.csv"
+    _write(path, _table())
+    whole = list(read([str(path)], mapping="text=story"))
+    n, got = _cut_read(path, 300, mapping="text=story")
+    assert n > 3
+    assert got == whole and len(got) == 1 and got[0].code == "E_RECORD"
+
+
+def _jsonl_gz(path, n: int = 50) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as g:
+        g.write("\ufeff")
+        for i in range(n):
+            g.write(json.dumps({"text": f"Story {i}. " + "Rebels shelled the town. " * (i % 7 + 1)}) + "\n")
+            if i % 10 == 3:
+                g.write("not json\n\n")
+
+
+@pytest.mark.parametrize("target", [1, 250, 500])
+def test_a_cut_jsonl_gz_reads_as_the_whole_file(tmp_path, target):
+    path = tmp_path / "w.jsonl.gz"
+    _jsonl_gz(path)
+    whole = list(read([str(path)]))
+    n, got = _cut_read(path, target, mapping=None)
+    assert n > 3
+    assert got == whole
+    m = plan([str(path)], target_bytes=target)
+    assert sum(p.size for p in m.partitions) == len(gzip.decompress(path.read_bytes()))
+
+
+def test_a_broken_or_binary_jsonl_gz_is_read_whole(tmp_path):
+    path = tmp_path / "w.jsonl.gz"
+    _jsonl_gz(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) * 2 // 3])  # truncated: the stream ends mid-way
+    n, got = _cut_read(path, 250, mapping=None)
+    assert n == 1
+    assert got == list(read([str(path)]))
+    assert got[-1].code == "E_GZIP"
+    binary = tmp_path / "b.jsonl.gz"
+    binary.write_bytes(gzip.compress(bytes(range(256)) * 50))
+    n, got = _cut_read(binary, 250, mapping=None)
+    assert n == 1 and [x.code for x in got] == ["E_BINARY"]
