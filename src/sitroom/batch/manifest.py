@@ -32,7 +32,7 @@ ROWS_EXT = frozenset({".csv", ".tsv"})  # cut at row starts (a quoted field may 
 # one crawl file of a gigabyte is work for every worker
 WARC_EXT = (".warc", ".warc.gz")
 _BLOCK = 1 << 24
-GZ_RATIO = 3  # news text gzips to about a third or less: a .gz file that may hold a partition's worth
+GZ_RATIO = 3  # news text gzips to about a third or less
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,6 +47,7 @@ class Part:
     end: int = -1  # -1: the whole source
     first_line: int = 1
     end_line: int = 0  # CSV rows: the first line of the next cut (0: to the end)
+    index: str = ""  # a gzipped file's seek points (`ingest.gzindex`), if any
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -209,6 +210,20 @@ def _cut_lines(f: BinaryIO, target: int) -> tuple[list[tuple[int, int, int]], in
     return cuts, pos
 
 
+def _cut_bytes(path: str, size: int) -> int:
+    """The bytes a file is cut by: a gzipped table's decompressed size as its gzip trailer gives it
+    (modulo 4 GiB, the last member's only: when that is below the file's size, a third of a guess)."""
+    if not (is_gz(path) and kind(path) in LINES_EXT | ROWS_EXT) or size < 18:
+        return size
+    try:
+        with open(path, "rb") as f:
+            f.seek(-4, os.SEEK_END)
+            isize = int.from_bytes(f.read(4), "little")
+    except OSError:
+        return size
+    return isize if isize >= size else size * GZ_RATIO
+
+
 def _open_bytes(path: str) -> BinaryIO:
     if is_gz(path):
         import gzip
@@ -217,7 +232,18 @@ def _open_bytes(path: str) -> BinaryIO:
     return open(path, "rb")  # noqa: SIM115 - the caller closes it
 
 
-def _line_parts(path: str, size: int, mtime: int, target: int) -> list[Partition] | None:
+def _index(path: str, size: int, mtime: int, index_dir: Path | None) -> str:
+    """Seek points of a gzipped file that is cut, so that its workers need not decompress from its start."""
+    if not (index_dir and is_gz(path)):
+        return ""
+    from sitroom.ingest.gzindex import build_index
+
+    return build_index(path, index_dir / f"{_pid('gzindex', path, size, mtime)}.gzidx")
+
+
+def _line_parts(
+    path: str, size: int, mtime: int, target: int, index_dir: Path | None = None
+) -> list[Partition] | None:
     """A JSON Lines file (maybe gzipped) cut into line ranges; None: read it whole (one cut, or what
     the whole read reports for the file: binary data, a broken gzip stream)."""
     from sitroom.ingest.sources import looks_binary
@@ -232,23 +258,27 @@ def _line_parts(path: str, size: int, mtime: int, target: int) -> list[Partition
         return None
     if len(cuts) < 2:
         return None
+    index = _index(path, size, mtime, index_dir)
     return [
         Partition(
             id=_pid("lines", path, size, mtime, a, b),
-            parts=(Part(path=path, start=a, end=b, first_line=line),),
+            parts=(Part(path=path, start=a, end=b, first_line=line, index=index),),
             size=(b if b >= 0 else total) - a,
         )
         for a, b, line in cuts
     ]
 
 
-def _row_parts(path: str, size: int, mtime: int, target: int) -> list[Partition] | None:
+def _row_parts(
+    path: str, size: int, mtime: int, target: int, index_dir: Path | None = None
+) -> list[Partition] | None:
     """A CSV/TSV file (maybe gzipped) cut into row ranges; None: read it whole."""
     from sitroom.ingest.tabular import delimiter_for, row_spans, text_opener
 
     spans = row_spans(text_opener(path, gz=is_gz(path)), target, delimiter=delimiter_for(kind(path)))
     if spans is None:
         return None
+    index = _index(path, size, mtime, index_dir)
     return [
         Partition(
             id=_pid("rows", path, size, mtime, sp.start, sp.first_line, sp.end_line),
@@ -259,6 +289,7 @@ def _row_parts(path: str, size: int, mtime: int, target: int) -> list[Partition]
                     end=-1 if k == len(spans) - 1 else spans[k + 1].start,
                     first_line=sp.first_line,
                     end_line=sp.end_line,
+                    index=index,
                 ),
             ),
             size=sp.chars,
@@ -280,12 +311,15 @@ def plan(
     target_bytes: int | None = None,
     workers: int = 1,
     max_files: int = MAX_FILES,
+    index_dir: Path | None = None,
 ) -> Manifest:
-    """Partitions for these inputs, in reading order; `target_bytes` defaults to `partition_bytes`."""
+    """Partitions for these inputs, in reading order; `target_bytes` defaults to `partition_bytes`.
+    `index_dir`: where the seek points of gzipped files that are cut go (none: workers decompress
+    such a file from its start)."""
     inputs = tuple(inputs)
     files = [(path, *_stat(path)) for path in expand(inputs)]
     if target_bytes is None:
-        target_bytes = partition_bytes(sum(size for _, size, _ in files), workers)
+        target_bytes = partition_bytes(sum(_cut_bytes(path, size) for path, size, _ in files), workers)
     parts: list[Partition] = []
     group: list[tuple[Part, int, int]] = []
 
@@ -303,11 +337,11 @@ def plan(
 
     for path, size, mtime in files:
         cut = None
-        if size > target_bytes // (GZ_RATIO if is_gz(path) else 1):
+        if _cut_bytes(path, size) > target_bytes:
             if kind(path) in LINES_EXT:
-                cut = _line_parts(path, size, mtime, target_bytes)
+                cut = _line_parts(path, size, mtime, target_bytes, index_dir)
             elif kind(path) in ROWS_EXT:
-                cut = _row_parts(path, size, mtime, target_bytes)
+                cut = _row_parts(path, size, mtime, target_bytes, index_dir)
         if cut:
             flush()
             parts.extend(cut)

@@ -27,6 +27,7 @@ LOAD_CHECKPOINT = "256MB"  # DuckDB log size that makes the loading writer check
 # worker the writer is the parsing process, and a 4 MB partition's load took it from 657 to 899 MB
 LOAD_MEMORY = "256MB"
 E_PARTITION = "E_PARTITION"
+GZ_INDEX = "gzindex"  # seek points of the gzipped inputs that are cut (`ingest.gzindex`)
 
 
 @dataclass(slots=True)
@@ -96,7 +97,7 @@ def run_batch(
     if target_bytes is None:
         target_bytes = _resumed_target(out, inputs)
     slots = engines.dask_slots(scheduler, workers) if engine == "dask" else workers
-    manifest = plan(inputs, target_bytes=target_bytes, workers=slots)
+    manifest = plan(inputs, target_bytes=target_bytes, workers=slots, index_dir=out / GZ_INDEX)
     manifest.save(out)
     report = BatchReport(partitions=len(manifest.partitions))
     with open_store(db_path) as store:  # migrate, read known ids, load leftovers of a killed run

@@ -7,7 +7,6 @@ The model and the gazetteer load once per worker process (`warm`, cached), not p
 from __future__ import annotations
 
 import functools
-import gzip
 import json
 import os
 import resource
@@ -20,6 +19,7 @@ from typing import Any
 
 from sitroom.batch.manifest import ROWS_EXT, Part, Partition, is_gz, is_warc, kind
 from sitroom.config import Settings
+from sitroom.ingest.gzindex import open_gz
 from sitroom.records import Article, ArticleResult, Failure
 
 SHARDS = "shards"
@@ -120,12 +120,12 @@ def read_part(part: Part, *, published: str | None, mapping: str | None) -> Iter
         from sitroom.ingest.tabular import Span, delimiter_for, read_csv, text_opener
 
         span = Span(part.start, part.first_line, part.end_line)
-        opener = text_opener(part.path, gz=is_gz(part.path))
+        opener = text_opener(part.path, gz=is_gz(part.path), index=part.index)
         delimiter = delimiter_for(kind(part.path))
         yield from read_csv(opener, part.path, mapping=cols, published=iso, delimiter=delimiter, span=span)
         return
-    with gzip.open(part.path, "rb") if is_gz(part.path) else open(part.path, "rb") as f:
-        f.seek(part.start)  # gzip: decompresses up to there (cheap beside parsing what follows)
+    with open_gz(part.path, index=part.index) if is_gz(part.path) else open(part.path, "rb") as f:
+        f.seek(part.start)  # gzipped: decompresses from the nearest seek point (or the file's start)
         left = part.end - part.start if part.end >= 0 else -1
         data = f.read(left) if left >= 0 else f.read()
     for k, raw in enumerate(data.split(b"\n")):

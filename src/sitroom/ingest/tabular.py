@@ -259,14 +259,15 @@ class _Lines:
         return line
 
 
-def text_opener(path: str, *, gz: bool = False) -> Callable[[], IO[str]]:
-    """Opens path as UTF-8 text (BOM dropped), through gzip when gz; newline='' as csv wants."""
+def text_opener(path: str, *, gz: bool = False, index: str = "") -> Callable[[], IO[str]]:
+    """Opens path as UTF-8 text (BOM dropped), through gzip when gz (with seek points from `index`, if
+    any: `ingest.gzindex`); newline='' as csv wants."""
 
     def open_text() -> IO[str]:
         if gz:
-            import gzip
+            from sitroom.ingest.gzindex import open_gz
 
-            return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
+            return io.TextIOWrapper(open_gz(path, index=index), encoding="utf-8-sig", newline="")
         return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - the caller closes it
 
     return open_text

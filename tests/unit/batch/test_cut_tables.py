@@ -8,6 +8,7 @@ import csv
 import gzip
 import io
 import json
+import os
 
 import pytest
 
@@ -44,8 +45,8 @@ def _write(path, text: str) -> None:
         path.write_text(text, encoding="utf-8", newline="")
 
 
-def _cut_read(path, target: int, mapping: str | None = MAP) -> tuple[int, list]:
-    m = plan([str(path)], target_bytes=target)
+def _cut_read(path, target: int, mapping: str | None = MAP, index_dir=None) -> tuple[int, list]:
+    m = plan([str(path)], target_bytes=target, index_dir=index_dir)
     got = [
         x for p in m.partitions for part in p.parts for x in read_part(part, published=None, mapping=mapping)
     ]
@@ -136,3 +137,54 @@ def test_a_broken_or_binary_jsonl_gz_is_read_whole(tmp_path):
     binary.write_bytes(gzip.compress(bytes(range(256)) * 50))
     n, got = _cut_read(binary, 250, mapping=None)
     assert n == 1 and [x.code for x in got] == ["E_BINARY"]
+
+
+def test_several_workers_share_one_gzipped_file_by_its_decompressed_size(tmp_path, monkeypatch):
+    from sitroom.batch import manifest
+
+    monkeypatch.setattr(manifest, "MIN_TARGET", 100)
+    path = tmp_path / "w.jsonl.gz"
+    _jsonl_gz(path, n=400)
+    raw = len(gzip.decompress(path.read_bytes()))
+    assert raw > 3 * path.stat().st_size  # the compressed size would cut it three times too fine
+    m = plan([str(path)], workers=2)
+    assert m.options["target_bytes"] == raw // (2 * manifest.PER_WORKER)
+    assert 2 * manifest.PER_WORKER - 2 <= len(m.partitions) <= 2 * manifest.PER_WORKER + 2
+    assert len(plan([str(path)], workers=1).partitions) == 1  # one worker: 4 MB partitions
+
+
+@pytest.mark.parametrize("name", ["w.jsonl.gz", "t.csv.gz"])
+def test_workers_start_a_gzipped_range_from_the_nearest_seek_point(tmp_path, name, monkeypatch):
+    from sitroom.ingest import gzindex
+
+    indexed_gzip = pytest.importorskip("indexed_gzip")
+    monkeypatch.setattr(gzindex, "SPACING", 65_536)  # several seek points (zran's least is over 32 KB)
+    path = tmp_path / name
+    if name.endswith(".csv.gz"):
+        _write(path, _table(n=1_500))
+        mapping = MAP
+    else:
+        _jsonl_gz(path, n=1_500)
+        mapping = None
+    whole = list(read([str(path)], mapping=mapping))
+    m = plan([str(path)], target_bytes=20_000, index_dir=tmp_path / "idx")
+    index = {p.parts[0].index for p in m.partitions}
+    assert len(m.partitions) > 5 and len(index) == 1 and os.path.exists(index.pop())
+    _, got = _cut_read(path, 20_000, mapping=mapping, index_dir=tmp_path / "idx")
+    assert got == whole
+    part = m.partitions[-1].parts[0]
+    with gzindex.open_gz(part.path, index=part.index) as f:
+        assert isinstance(f, indexed_gzip.IndexedGzipFile)
+        f.seek(part.start)
+        assert f.read(50) == gzip.decompress(path.read_bytes())[part.start : part.start + 50]
+    for p in m.partitions:
+        os.remove(p.parts[0].index) if os.path.exists(p.parts[0].index) else None
+    assert [x for p in m.partitions for x in read_part(p.parts[0], published=None, mapping=mapping)] == whole
+
+
+def test_no_index_for_a_gzipped_file_read_whole(tmp_path):
+    path = tmp_path / "w.jsonl.gz"
+    _jsonl_gz(path, n=5)
+    m = plan([str(path)], target_bytes=10**6, index_dir=tmp_path / "idx")
+    assert len(m.partitions) == 1 and m.partitions[0].parts[0].index == ""
+    assert not (tmp_path / "idx").exists()
