@@ -16,7 +16,9 @@ def batch(
     paths: Annotated[
         list[str], typer.Argument(help="files, folders, globs, URLs (JSONL/CSV/WARC/HTML/text)")
     ],
-    out: Annotated[str, typer.Option("--out", help="work folder: manifest, shards, done markers")],
+    out: Annotated[
+        str, typer.Option("--out", help="work folder: manifest, shards, done markers, gzip seek points")
+    ],
     engine: Annotated[str, typer.Option(help="local | dask")] = "local",
     scheduler: Annotated[
         str | None,
