@@ -62,14 +62,14 @@ def link_articles(
     todo = stored.unlinked(store, list(article_ids) if article_ids is not None else None)
     if not todo:
         return LinkCounts()
-    arts = stored.articles(store, todo)
-    arts.sort(key=lambda a: a.order)
+    order = stored.in_order(store, todo)
     cache = stored.FeatureCache(limit=0) if cache is None else cache
-    cache.keep(a.id for a in arts[:batch])
+    cache.keep(order[:batch])
     total = LinkCounts()
     with stored.gc_paused():
-        for i in range(0, len(arts), batch):
-            total = total + _link_batch(store, arts[i : i + batch], cache)
+        for i in range(0, len(order), batch):
+            arts = sorted(stored.articles(store, order[i : i + batch]), key=lambda a: a.order)
+            total = total + _link_batch(store, arts, cache)
     return total
 
 

@@ -35,8 +35,23 @@ class Art:
 
     @property
     def order(self) -> tuple:
-        # Dated articles first, by date and time; then ingestion order; the id makes it total.
-        return (self.published is None, self.published or "", self.ingested, self.id)
+        return order_key(self.published, self.ingested, self.id)
+
+
+def order_key(published: str | None, ingested: str, aid: str) -> tuple:
+    """Dated articles first, by date and time; then ingestion order; the id makes it total."""
+    return (published is None, published or "", ingested, aid)
+
+
+def in_order(store: Store, ids: Sequence[str]) -> list[str]:
+    """These article ids in link order, read without the texts (a run's unlinked articles may be far
+    more than one batch's worth)."""
+    rows = store.con.execute(
+        "SELECT id, published, CAST(ingested_at AS VARCHAR) FROM articles "
+        "WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+        [ids_param(ids)],
+    ).fetchall()
+    return [r[0] for r in sorted(rows, key=lambda r: order_key(r[1], r[2] or "", r[0]))]
 
 
 def ids_param(ids: Iterable[str]) -> list[str]:

@@ -148,3 +148,17 @@ def test_the_cache_computes_what_linking_computes_and_skips_linked_articles():
         assert set(cache._feats) == set(cache._sigs) == {ids[0]}  # only ids[:5] were cached
         link_articles(store)
         assert FeatureCache().add(store, ids) == 0  # every article is in a story now
+
+
+def test_texts_are_read_one_batch_at_a_time(monkeypatch):
+    """A run's unlinked articles may be many batches: only one batch's texts are in memory at once."""
+    from sitroom.link import stored
+
+    asked: list[int] = []
+    real = stored.articles
+    monkeypatch.setattr(stored, "articles", lambda store, ids: asked.append(len(ids)) or real(store, ids))
+    arts = _articles()
+    with open_store(":memory:") as store:
+        store.write([ArticleResult(article=a) for a in arts])
+        assert link_articles(store, batch=4).articles == len(arts)
+    assert len(asked) >= 3 and max(asked) <= 4  # batches, and the members of stories they extend
