@@ -6,13 +6,28 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from sitroom.batch.work import DONE, shard_dir
 from sitroom.store import WriteCounts
 
 LOADED = "loaded"
+# Articles per load transaction: DuckDB holds a transaction's new rows and the insert's working memory at
+# once, and one transaction of a 1,750-article shard sometimes took more than 244 MiB
+SLICE = 500
+# DuckDB's buffer pool in the writer, in MB (its default, 80% of RAM, keeps what a load touched): with
+# one worker the writer is the parsing process, and a 4 MB partition's load took it from 657 to 899 MB
+LOAD_MEMORY = 256
+# ... and during the link, after a checkpoint has written the loads out: with one worker the buffers the
+# loads left sat beside the link's own memory (5,000 articles: peak 1,017 -> 926 MiB); link time the same.
+# A cap keeps the writer small but must not stop a run: a step that runs out of memory rolls back and
+# runs again with the cap doubled, up to MAX_MEMORY, then with DuckDB's default (`roomy`).
+LINK_MEMORY = 128
+MAX_MEMORY = 4096
+T = TypeVar("T")
 
 
 def loaded_marker(out: Path, pid: str) -> Path:
@@ -34,6 +49,30 @@ def read_shard(out: Path, pid: str) -> dict:
     return tables
 
 
+def slices(tables: dict, n: int = SLICE) -> Iterator[dict]:
+    """A shard's tables in pieces of `n` articles, each with its articles' events, places and actors
+    (each piece is then one transaction: a whole article or none of it is stored). Failures come
+    with the first piece."""
+    import pyarrow.compute as pc
+
+    arts = tables["articles"]
+    if arts.num_rows <= n:
+        yield tables
+        return
+    for i in range(0, arts.num_rows, n):
+        piece = arts.slice(i, n)
+        ids = piece.column("id")
+        out = {}
+        for name, t in tables.items():
+            if name == "articles":
+                out[name] = piece
+            elif name == "failures":
+                out[name] = t if i == 0 else t.schema.empty_table()
+            else:
+                out[name] = t.filter(pc.is_in(t.column("article_id"), value_set=ids))
+        yield out
+
+
 def load_shards(
     store,
     out: Path,
@@ -52,7 +91,9 @@ def load_shards(
         if lm.exists() and json.loads(lm.read_text(encoding="utf-8")).get("db") == tag:
             continue
         tables = read_shard(out, pid)
-        counts = store.write_tables(tables)
+        counts = WriteCounts()
+        for piece in slices(tables):
+            counts = counts + roomy(store, LOAD_MEMORY, partial(store.write_tables, piece))
         total = total + counts
         lm.parent.mkdir(parents=True, exist_ok=True)
         tmp = lm.with_name(f".{lm.name}.tmp")
@@ -78,7 +119,34 @@ def link(store, cache=None) -> int | None:
     `cache`: link features computed ahead (`link_cache`)."""
     try:
         from sitroom.link import link_articles
+        from sitroom.link.stored import unlinked
     except ImportError:
         return None
-    counts = link_articles(store, cache=cache)
-    return getattr(counts, "articles", 0) if counts is not None else 0
+    store.con.execute("CHECKPOINT")  # the loads written out: their buffers can go
+    todo = len(unlinked(store))  # counted here: a retry after running out of memory links only the rest
+    roomy(store, LINK_MEMORY, partial(link_articles, store, cache=cache))
+    return todo - len(unlinked(store))
+
+
+def roomy(store, first_mb: int, step: Callable[[], T]) -> T:
+    """`step()` with DuckDB's memory capped at `first_mb`; while it fails for want of memory (having
+    rolled back), again with the cap doubled, then lifted."""
+    mb: int | None = first_mb
+    while True:
+        store.con.execute("RESET memory_limit" if mb is None else f"SET memory_limit = '{mb}MB'")
+        try:
+            return step()
+        except Exception as e:
+            if mb is None or not _out_of_memory(e):
+                raise
+            mb = mb * 2 if mb * 2 <= MAX_MEMORY else None
+
+
+def _out_of_memory(e: BaseException | None) -> bool:
+    import duckdb
+
+    while e is not None:
+        if isinstance(e, duckdb.OutOfMemoryException):
+            return True
+        e = e.__cause__ or e.__context__
+    return False

@@ -23,12 +23,6 @@ from sitroom.records import ArticleResult, Failure, Stage
 
 ENGINES = ("local", "dask")
 LOAD_CHECKPOINT = "256MB"  # DuckDB log size that makes the loading writer checkpoint
-# DuckDB's buffer pool in the writer (its default, 80% of RAM, keeps what a load touched): with one
-# worker the writer is the parsing process, and a 4 MB partition's load took it from 657 to 899 MB
-LOAD_MEMORY = "256MB"
-# ... and during the link, after a checkpoint has written the loads out: with one worker the buffers the
-# loads left sat beside the link's own memory (5,000 articles: peak 996 -> 910 MiB); link time the same
-LINK_MEMORY = "128MB"
 E_PARTITION = "E_PARTITION"
 GZ_INDEX = "gzindex"  # seek points of the gzipped inputs that are cut (`ingest.gzindex`)
 
@@ -130,7 +124,6 @@ def run_batch(
         # one checkpoint when the run ends rather than one per 16 MB of log mid-load: less work, and a
         # file about half the size (checkpoints during a bulk load leave it fragmented)
         store.con.execute(f"SET checkpoint_threshold = '{LOAD_CHECKPOINT}'")
-        store.con.execute(f"SET memory_limit = '{LOAD_MEMORY}'")
         for pid, got in outcomes:
             if isinstance(got, BaseException):
                 report.failed_partitions.append(pid)
@@ -160,8 +153,6 @@ def run_batch(
             store.write([ArticleResult(article=None, failures=(f,)) for f in failures])
         _load(store, out, manifest, report)
         note("link", {})
-        store.con.execute("CHECKPOINT")
-        store.con.execute(f"SET memory_limit = '{LINK_MEMORY}'")
         report.linked = link(store, cache)
     report.seconds = round(time.perf_counter() - t0, 3)
     return report
