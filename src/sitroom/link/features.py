@@ -43,7 +43,8 @@ class Features:
     numbers: frozenset[str]
     quotes: tuple[frozenset[str], ...]  # word sets of quoted passages
     credits: frozenset[str]  # agencies credited in the text ("told Reuters" → "Reuters")
-    sentences: tuple[frozenset[str], ...]  # content words of each sentence, in order
+    text: str  # the article's text: `sentence_sets` of it when provenance needs them (as sets they
+    # were half the features' memory, and only articles in stories of several reports use them)
     shingles: np.ndarray  # hashes of the word SHINGLE-grams of the whole text, lower case (`shingle_hashes`)
     persons: dict[str, float] = field(default_factory=dict)  # surname → share of prominence (sums to 1)
 
@@ -152,6 +153,12 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENT.split(text) if s and s.strip()]
 
 
+def sentence_sets(text: str) -> tuple[frozenset[str], ...]:
+    """The content words of each sentence, in order (the words `features` weighs as terms)."""
+    info = _tokens().__getitem__
+    return tuple(frozenset(c for t in _WORD.findall(sent) if (c := info(t)[1])) for sent in sentences(text))
+
+
 def persons_in(text: str, known: tuple[str, ...] = (), others: tuple[str, ...] = ()) -> dict[str, float]:
     """Who the report is about: surname → share of prominence. A person is a name that is written out
     in full once ("Vincent Jackson") and then by its last word alone ("Jackson"), the way news
@@ -227,7 +234,6 @@ def features(
     person names the extractor found, `non_people` its place and group names (they help tell who the
     report is about)."""
     stop = stopwords()
-    sent_sets = []
     sents = sentences(text)
     # The sentences' tokens in a row are the text's tokens (no token spans a sentence break), so the
     # text is tokenised once for terms, shingles and persons.
@@ -247,7 +253,6 @@ def features(
         if infos and infos[0][3]:
             name_words.append(infos[0][3])
         name_words += [x[2] for x in infos[1:] if x[2]]
-        sent_sets.append(frozenset(content))
     tf = Counter(content_words)  # in order of first use, like the terms built from it
     names = Counter(name_words)
     numbers = frozenset(
@@ -286,7 +291,7 @@ def features(
         numbers=numbers,
         quotes=quotes,
         credits=credits_in(text),
-        sentences=tuple(sent_sets),
+        text=text,
         shingles=shingles,
         persons=_persons(text, sents, tokens, people, non_people),
     )

@@ -9,12 +9,12 @@ phrasing; an independent report shares the facts but not the order or the phrasi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sitroom.link.families import containment, is_copy
-from sitroom.link.features import Features
+from sitroom.link.features import Features, sentence_sets
 
 METHOD = "sitroom.link.provenance.v1"
 REWRITE_MIN = 0.36  # rewrite score at or above which an article is linked to its source
@@ -69,10 +69,14 @@ def _lis(seq: Sequence[int]) -> int:
     return len(tails)
 
 
-def alignment(a: Features, src: Features) -> tuple[float, float]:
-    """(share of a's sentences that match a sentence of src, share of those matches in src's order)."""
-    mine = [s for s in a.sentences if len(s) >= MIN_SENT_WORDS]
-    theirs = [s for s in src.sentences if len(s) >= MIN_SENT_WORDS]
+Sentences = tuple[frozenset[str], ...]
+
+
+def alignment(a: Sentences, src: Sentences) -> tuple[float, float]:
+    """(share of a's sentences that match a sentence of src, share of those matches in src's order),
+    for the `sentence_sets` of two texts."""
+    mine = [s for s in a if len(s) >= MIN_SENT_WORDS]
+    theirs = [s for s in src if len(s) >= MIN_SENT_WORDS]
     if not mine or not theirs:
         return 0.0, 0.0
     matched: list[int] = []
@@ -98,11 +102,13 @@ def _quote_share(a: Features, src: Features) -> float:
     return hit / len(a.quotes)
 
 
-def rewrite_score(a: Features, src: Features) -> float:
+def rewrite_score(a: Features, src: Features, sents: Callable[[Features], Sentences] | None = None) -> float:
     """How likely `a` is a paraphrase of `src` (0..1): aligned sentences in order weigh most, then
     shared phrasing, numbers and quotes. Independent reports of one event share facts but rarely
-    their order and wording."""
-    aligned, ordered = alignment(a, src)
+    their order and wording. `sents`: the texts' sentence sets, kept by the caller that compares
+    one text many times."""
+    get = sents or (lambda f: sentence_sets(f.text))
+    aligned, ordered = alignment(get(a), get(src))
     phrasing = min(1.0, 2.5 * containment(a.shingles, src.shingles))
     numbers = len(a.numbers & src.numbers) / len(a.numbers) if a.numbers else 0.0
     return round(0.5 * aligned * ordered + 0.25 * phrasing + 0.1 * numbers + 0.15 * _quote_share(a, src), 4)
@@ -112,6 +118,14 @@ def provenance(members: Sequence[Member]) -> list[Link]:
     """Relations of a story's members, in publication order."""
     ordered = sorted(members, key=lambda m: m.order)
     links: dict[str, Link] = {}
+    kept: dict[str, Sentences] = {}
+
+    def sents(f: Features) -> Sentences:
+        got = kept.get(f.article_id)
+        if got is None:
+            got = kept[f.article_id] = sentence_sets(f.text)
+        return got
+
     for i, m in enumerate(ordered):
         if i == 0:
             links[m.id] = Link(article_id=m.id, relation=Relation.ORIGIN, family_id=m.id)
@@ -131,14 +145,14 @@ def provenance(members: Sequence[Member]) -> list[Link]:
             continue
         best, best_score = None, 0.0
         for e in earlier:
-            s = rewrite_score(m.features, e.features)
+            s = rewrite_score(m.features, e.features, sents)
             if s > best_score + 1e-9:  # ties keep the earlier source
                 best, best_score = e, s
         if best is not None and links[best.id].relation is Relation.COPY:
             # A rewrite of a copy is credited to the text the copy reproduces, unless the copy
             # fits clearly better.
             root = next(e for e in earlier if e.id == links[best.id].family_id)
-            root_score = rewrite_score(m.features, root.features)
+            root_score = rewrite_score(m.features, root.features, sents)
             if root_score >= best_score - FAMILY_SLACK:
                 best, best_score = root, root_score
         if best is not None and best_score >= REWRITE_MIN:
