@@ -1,6 +1,6 @@
 """Partitions: the units of batch work. Small files are grouped; large JSON Lines files are cut into
-line ranges, large CSV/TSV files into row ranges (gzipped ones too: a worker decompresses up to its
-range and skips it, far less work than parsing it), WARC files into byte ranges. A partition's id
+line ranges, large CSV/TSV files into row ranges, large JSON arrays into element ranges (gzipped ones
+too, with seek points: `ingest.gzindex`), WARC files into byte ranges. A partition's id
 hashes what it reads (path, size, mtime, range), so a changed input is a new partition and an
 unchanged one keeps its finished shard across runs."""
 
@@ -28,6 +28,7 @@ MIN_TARGET = 64_000  # ~15 articles: below this a partition's own cost (shard fi
 MAX_FILES = 256  # small files grouped into one partition at most
 LINES_EXT = frozenset({".jsonl", ".ndjson"})  # cut at line starts
 ROWS_EXT = frozenset({".csv", ".tsv"})  # cut at row starts (a quoted field may span lines)
+ARRAY_EXT = frozenset({".json"})  # one array of records: cut at element starts
 # WARC files are cut into byte ranges, each holding the records that start in it (warc.record_start):
 # one crawl file of a gigabyte is work for every worker
 WARC_EXT = (".warc", ".warc.gz")
@@ -39,8 +40,9 @@ GZ_RATIO = 3  # news text gzips to about a third or less
 class Part:
     """One input of a partition: a whole source, or lines [first_line, …) in bytes [start, end) of a
     JSON Lines file (of its decompressed bytes when gzipped), or the rows of a CSV file whose first
-    line is in [first_line, end_line) from text offset `start`, or the records that start in bytes
-    [start, end) of a WARC file."""
+    line is in [first_line, end_line) from text offset `start`, or the elements [first_line, …) in
+    bytes [start, end) of a JSON array, or the records that start in bytes [start, end) of a WARC
+    file."""
 
     path: str  # as the user gave it (it becomes the article's ref / source)
     start: int = 0
@@ -62,7 +64,12 @@ class Partition:
         more = f" +{len(self.parts) - 1}" if len(self.parts) > 1 else ""
         rng = ""
         if p.start > 0 or p.end >= 0:
-            rng = f" bytes {p.start}+" if is_warc(p.path) else f" lines {p.first_line}+"
+            if is_warc(p.path):
+                rng = f" bytes {p.start}+"
+            elif kind(p.path) in ARRAY_EXT:
+                rng = f" [{p.first_line}]+"
+            else:
+                rng = f" lines {p.first_line}+"
         return f"{p.path}{rng}{more}"
 
     def to_dict(self) -> dict:
@@ -213,7 +220,7 @@ def _cut_lines(f: BinaryIO, target: int) -> tuple[list[tuple[int, int, int]], in
 def _cut_bytes(path: str, size: int) -> int:
     """The bytes a file is cut by: a gzipped table's decompressed size as its gzip trailer gives it
     (modulo 4 GiB, the last member's only: when that is below the file's size, a third of a guess)."""
-    if not (is_gz(path) and kind(path) in LINES_EXT | ROWS_EXT) or size < 18:
+    if not (is_gz(path) and kind(path) in LINES_EXT | ROWS_EXT | ARRAY_EXT) or size < 18:
         return size
     try:
         with open(path, "rb") as f:
@@ -266,6 +273,33 @@ def _line_parts(
             size=(b if b >= 0 else total) - a,
         )
         for a, b, line in cuts
+    ]
+
+
+def _array_parts(
+    path: str, size: int, mtime: int, target: int, index_dir: Path | None = None
+) -> list[Partition] | None:
+    """A JSON file holding one array (maybe gzipped) cut at element starts; None: read it whole. The
+    file is read whole here, as its whole read would (at most `MAX_GZ_BYTES`)."""
+    from sitroom.ingest.sources import MAX_GZ_BYTES, array_spans
+
+    try:
+        with _open_bytes(path) as f:
+            data = f.read(MAX_GZ_BYTES + 1)
+    except (OSError, EOFError, zlib.error):
+        return None
+    spans = array_spans(data, target) if len(data) <= MAX_GZ_BYTES else None
+    if spans is None:
+        return None
+    del data
+    index = _index(path, size, mtime, index_dir)
+    return [
+        Partition(
+            id=_pid("elements", path, size, mtime, a, b),
+            parts=(Part(path=path, start=a, end=b, first_line=k, index=index),),
+            size=b - a,
+        )
+        for a, b, k in spans
     ]
 
 
@@ -342,6 +376,8 @@ def plan(
                 cut = _line_parts(path, size, mtime, target_bytes, index_dir)
             elif kind(path) in ROWS_EXT:
                 cut = _row_parts(path, size, mtime, target_bytes, index_dir)
+            elif kind(path) in ARRAY_EXT:
+                cut = _array_parts(path, size, mtime, target_bytes, index_dir)
         if cut:
             flush()
             parts.extend(cut)

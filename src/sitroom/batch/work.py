@@ -17,7 +17,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sitroom.batch.manifest import ROWS_EXT, Part, Partition, is_gz, is_warc, kind
+from sitroom.batch.manifest import ARRAY_EXT, ROWS_EXT, Part, Partition, is_gz, is_warc, kind
 from sitroom.config import Settings
 from sitroom.ingest.gzindex import open_gz
 from sitroom.records import Article, ArticleResult, Failure
@@ -128,6 +128,11 @@ def read_part(part: Part, *, published: str | None, mapping: str | None) -> Iter
         f.seek(part.start)  # gzipped: decompresses from the nearest seek point (or the file's start)
         left = part.end - part.start if part.end >= 0 else -1
         data = f.read(left) if left >= 0 else f.read()
+    if kind(part.path) in ARRAY_EXT:
+        from sitroom.ingest.sources import read_array_span
+
+        yield from read_array_span(data, part.path, part.first_line, iso, cols)
+        return
     for k, raw in enumerate(data.split(b"\n")):
         lineno = part.first_line + k
         if lineno == 1:

@@ -360,6 +360,81 @@ def _read_json(
         )
 
 
+def array_spans(data: bytes, target: int) -> list[tuple[int, int, int]] | None:
+    """Cuts of a JSON file holding one array, at element starts, ~`target` bytes each: (byte start,
+    byte end, index of the first element), for `read_array_span`. None when the file should be read
+    whole: not a UTF-8 array of two cuts or more, or anything its whole read would report (bad JSON)."""
+    base = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if any(data.startswith(bom) for bom, _ in _BOMS[1:]):
+        return None
+    try:
+        text = data[base:].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    decode, n = json.JSONDecoder().raw_decode, len(text)
+
+    def skip(i: int) -> int:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        return i
+
+    pos = skip(0)
+    if pos >= n or text[pos] != "[":
+        return None
+    starts: list[int] = []  # char index of each element
+    pos = skip(pos + 1)
+    try:
+        while pos < n and text[pos] != "]":
+            starts.append(pos)
+            _, pos = decode(text, pos)
+            pos = skip(pos)
+            if pos < n and text[pos] == ",":
+                pos = skip(pos + 1)
+                if pos < n and text[pos] == "]":
+                    return None  # a trailing comma: bad JSON for the whole read
+            elif pos >= n or text[pos] != "]":
+                return None
+    except json.JSONDecodeError:
+        return None
+    if pos >= n or skip(pos + 1) != n or not starts:
+        return None
+    close = pos
+    at_byte, at_char = base, 0
+
+    def to_byte(i: int) -> int:
+        nonlocal at_byte, at_char
+        at_byte += len(text[at_char:i].encode("utf-8"))
+        at_char = i
+        return at_byte
+
+    first = to_byte(starts[0])
+    spans: list[tuple[int, int, int]] = []
+    start, k0 = first, 0
+    for k, c in enumerate(starts):
+        b = to_byte(c)
+        if b - start >= target:
+            spans.append((start, b, k0))
+            start, k0 = b, k
+    spans.append((start, to_byte(close), k0))
+    return spans if len(spans) > 1 else None
+
+
+def read_array_span(
+    data: bytes, path: str, first: int, published: str | None, mapping: dict[str, str] | None = None
+) -> Iterator[Item]:
+    """The elements in one cut of `array_spans` (its bytes), as records `path[INDEX]` like the whole read."""
+    text, decode, pos = data.decode("utf-8"), json.JSONDecoder().raw_decode, 0
+    k = first
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= len(text):
+            return
+        rec, pos = decode(text, pos)
+        yield _record(rec, f"{path}[{k}]", path, published, mapping)
+        k += 1
+
+
 def _record(
     rec: Any, source: str, path: str, published: str | None, mapping: dict[str, str] | None = None
 ) -> Item:

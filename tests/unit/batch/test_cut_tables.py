@@ -188,3 +188,54 @@ def test_no_index_for_a_gzipped_file_read_whole(tmp_path):
     m = plan([str(path)], target_bytes=10**6, index_dir=tmp_path / "idx")
     assert len(m.partitions) == 1 and m.partitions[0].parts[0].index == ""
     assert not (tmp_path / "idx").exists()
+
+
+def _array(n: int = 80) -> str:
+    recs: list = []
+    for i in range(n):
+        if i % 17 == 9:
+            recs.append(["not", "a record"])  # a failure of its own, as in the whole read
+            continue
+        recs.append(
+            {
+                "text": f'Élément {i}: troops, "shelling" ], {{ in Kharkiv. ' + "More words here. " * (i % 6),
+                "published": "2024-05-01",
+                "meta": {"tags": ["a,b", "]"], "n": i},
+            }
+        )
+    return (
+        "\ufeff  [\n"
+        + ",\n  ".join(json.dumps(r, ensure_ascii=i % 2 == 0) for i, r in enumerate(recs))
+        + "\n]\n"
+    )
+
+
+@pytest.mark.parametrize("name", ["a.json", "a.json.gz"])
+@pytest.mark.parametrize("target", [1, 400, 3_000])
+def test_a_cut_json_array_reads_as_the_whole_file(tmp_path, name, target):
+    path = tmp_path / name
+    _write(path, _array())
+    whole = list(read([str(path)]))
+    assert sum(type(x).__name__ == "Failure" for x in whole) == 5  # elements 9, 26, 43, 60, 77
+    n, got = _cut_read(path, target, mapping=None, index_dir=tmp_path / "idx")
+    assert n > 3
+    assert got == whole  # same records "path[INDEX]", same failures, same order
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '[{"text": "a"}, {"text": "b"},]',  # a trailing comma
+        '[{"text": "a"}, {"text": "b"}',  # no closing bracket
+        '[{"text": "a"}, {"text": "b"}] x',  # something after the array
+        '[{"text": "a"} {"text": "b"}]',  # no comma
+        '{"text": "one record, not an array"}',
+        "[]",
+    ],
+)
+def test_a_json_file_its_whole_read_reports_on_is_not_cut(tmp_path, body):
+    path = tmp_path / "a.json"
+    path.write_text(body + " " * 500, encoding="utf-8")
+    n, got = _cut_read(path, 10, mapping=None)
+    assert n == 1
+    assert got == list(read([str(path)]))
