@@ -266,13 +266,22 @@ def _line_parts(
     if len(cuts) < 2:
         return None
     index = _index(path, size, mtime, index_dir)
+    return _ranges(
+        "lines", path, size, mtime, [(a, b, line, (b if b >= 0 else total) - a) for a, b, line in cuts], index
+    )
+
+
+def _ranges(
+    tag: str, path: str, size: int, mtime: int, cuts: list[tuple[int, int, int, int]], index: str = ""
+) -> list[Partition]:
+    """One partition per byte range of a file: (start, end, first line or element, bytes)."""
     return [
         Partition(
-            id=_pid("lines", path, size, mtime, a, b),
-            parts=(Part(path=path, start=a, end=b, first_line=line, index=index),),
-            size=(b if b >= 0 else total) - a,
+            id=_pid(tag, path, size, mtime, a, b),
+            parts=(Part(path=path, start=a, end=b, first_line=k, index=index),),
+            size=n,
         )
-        for a, b, line in cuts
+        for a, b, k, n in cuts
     ]
 
 
@@ -293,14 +302,7 @@ def _array_parts(
         return None
     del data
     index = _index(path, size, mtime, index_dir)
-    return [
-        Partition(
-            id=_pid("elements", path, size, mtime, a, b),
-            parts=(Part(path=path, start=a, end=b, first_line=k, index=index),),
-            size=b - a,
-        )
-        for a, b, k in spans
-    ]
+    return _ranges("elements", path, size, mtime, [(a, b, k, b - a) for a, b, k in spans], index)
 
 
 def _row_parts(
@@ -384,14 +386,8 @@ def plan(
             continue
         if size > target_bytes and is_warc(path):
             flush()
-            for a, b in byte_ranges(size, target_bytes):
-                parts.append(
-                    Partition(
-                        id=_pid("records", path, size, mtime, a, b),
-                        parts=(Part(path=path, start=a, end=b),),
-                        size=(b if b >= 0 else size) - a,
-                    )
-                )
+            cuts = [(a, b, 1, (b if b >= 0 else size) - a) for a, b in byte_ranges(size, target_bytes)]
+            parts.extend(_ranges("records", path, size, mtime, cuts))
             continue
         if group and (sum(s for _, s, _ in group) + size > target_bytes or len(group) >= max_files):
             flush()
