@@ -22,7 +22,10 @@ def open_gz(path: str, *, index: str = "") -> BinaryIO:
         except ImportError:
             pass
         else:
-            return indexed_gzip.IndexedGzipFile(path, index_file=index)  # type: ignore[return-value]
+            try:
+                return indexed_gzip.IndexedGzipFile(path, index_file=index)  # type: ignore[return-value]
+            except OSError:  # a damaged or foreign index file (ZranError): slower, still right
+                pass
     return gzip.open(path, "rb")  # type: ignore[return-value]
 
 
