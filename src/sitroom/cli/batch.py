@@ -62,7 +62,8 @@ def batch(
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("batch", total=None, articles=0, rate="")
+        # planning reads big inputs once (cut points, gzip seek points): say so until the run starts
+        task = progress.add_task("planning", total=None, articles=0, rate="")
 
         def on(kind: str, info: dict) -> None:
             if kind == "start":
