@@ -348,10 +348,12 @@ def plan(
     workers: int = 1,
     max_files: int = MAX_FILES,
     index_dir: Path | None = None,
+    earlier: Manifest | None = None,
 ) -> Manifest:
     """Partitions for these inputs, in reading order; `target_bytes` defaults to `partition_bytes`.
     `index_dir`: where the seek points of gzipped files that are cut go (none: workers decompress
-    such a file from its start)."""
+    such a file from its start). `earlier`: a plan whose cuts of unchanged files are taken as they
+    are (cutting a big file reads it whole)."""
     inputs = tuple(inputs)
     files = [(path, *_stat(path)) for path in expand(inputs)]
     if target_bytes is None:
@@ -371,9 +373,10 @@ def plan(
             )
             group.clear()
 
+    cut_files: dict[str, list[int]] = {}  # path -> [size, mtime] of each file that is cut by scanning it
     for path, size, mtime in files:
-        cut = None
-        if _cut_bytes(path, size) > target_bytes:
+        cut = _earlier_cut(earlier, path, size, mtime, target_bytes)
+        if cut is None and _cut_bytes(path, size) > target_bytes:
             if kind(path) in LINES_EXT:
                 cut = _line_parts(path, size, mtime, target_bytes, index_dir)
             elif kind(path) in ROWS_EXT:
@@ -383,6 +386,7 @@ def plan(
         if cut:
             flush()
             parts.extend(cut)
+            cut_files[path] = [size, mtime]
             continue
         if size > target_bytes and is_warc(path):
             flush()
@@ -393,4 +397,21 @@ def plan(
             flush()
         group.append((Part(path=path), size, mtime))
     flush()
-    return Manifest(partitions=tuple(parts), inputs=inputs, options={"target_bytes": target_bytes})
+    return Manifest(
+        partitions=tuple(parts), inputs=inputs, options={"target_bytes": target_bytes, "cut": cut_files}
+    )
+
+
+def _earlier_cut(
+    earlier: Manifest | None, path: str, size: int, mtime: int, target: int
+) -> list[Partition] | None:
+    """The partitions `earlier` cut this file into, if the file and the partition size are the same and
+    its seek points are still there."""
+    if earlier is None or earlier.options.get("target_bytes") != target:
+        return None
+    if earlier.options.get("cut", {}).get(path) != [size, mtime]:
+        return None
+    got = [p for p in earlier.partitions if len(p.parts) == 1 and p.parts[0].path == path]
+    if not got or any(p.parts[0].index and not os.path.exists(p.parts[0].index) for p in got):
+        return None
+    return got

@@ -91,10 +91,13 @@ def run_batch(
     note = on_progress or (lambda kind, info: None)
 
     inputs = tuple(inputs)
-    if target_bytes is None:
-        target_bytes = _resumed_target(out, inputs)
+    before = _earlier_plan(out, inputs)
+    if target_bytes is None and before is not None:
+        target_bytes = before.options.get("target_bytes")
     slots = engines.dask_slots(scheduler, workers) if engine == "dask" else workers
-    manifest = plan(inputs, target_bytes=target_bytes, workers=slots, index_dir=out / GZ_INDEX)
+    manifest = plan(
+        inputs, target_bytes=target_bytes, workers=slots, index_dir=out / GZ_INDEX, earlier=before
+    )
     manifest.save(out)
     report = BatchReport(partitions=len(manifest.partitions))
     with open_store(db_path) as store:  # migrate, read known ids, load leftovers of a killed run
@@ -158,15 +161,16 @@ def run_batch(
     return report
 
 
-def _resumed_target(out: Path, inputs: tuple[str, ...]) -> int | None:
-    """The partition size of an earlier run on the same inputs, so that a re-run with another worker
-    count still finds its finished partitions (None: no such run)."""
+def _earlier_plan(out: Path, inputs: tuple[str, ...]) -> Manifest | None:
+    """The plan of an earlier run on the same inputs in this folder: its partition size, so that a
+    re-run with another worker count still finds its finished partitions, and its cuts of big files
+    that have not changed since (None: no such run)."""
     try:
         before = Manifest.load(out)
     except (OSError, ValueError, KeyError, TypeError):  # none yet, or not ours: plan afresh
         return None
-    got = before.options.get("target_bytes")
-    return int(got) if before.inputs == inputs and isinstance(got, int) else None
+    ok = before.inputs == inputs and isinstance(before.options.get("target_bytes"), int)
+    return before if ok else None
 
 
 def largest_first(todo: list[Partition]) -> list[Partition]:

@@ -241,3 +241,32 @@ def test_a_json_file_its_whole_read_reports_on_is_not_cut(tmp_path, body):
     n, got = _cut_read(path, 10, mapping=None)
     assert n == 1
     assert got == list(read([str(path)]))
+
+
+def test_a_rerun_takes_the_earlier_cuts_of_unchanged_files(tmp_path, monkeypatch):
+    """Cutting a big file reads it whole; a re-run on the same, unchanged file takes the earlier cuts."""
+    from sitroom.batch import manifest
+
+    table, lines = tmp_path / "t.csv.gz", tmp_path / "w.jsonl.gz"
+    _write(table, _table(n=300))
+    _jsonl_gz(lines, n=300)
+    first = plan([str(tmp_path)], target_bytes=2_000, index_dir=tmp_path / "idx")
+    assert sorted(first.options["cut"]) == [str(table), str(lines)]
+
+    def scan(*_a, **_k):
+        raise AssertionError("scanned again")
+
+    monkeypatch.setattr(manifest, "_row_parts", scan)
+    monkeypatch.setattr(manifest, "_line_parts", scan)
+    again = plan([str(tmp_path)], target_bytes=2_000, index_dir=tmp_path / "idx", earlier=first)
+    assert again.partitions == first.partitions and again.options == first.options
+    monkeypatch.undo()
+    os.utime(table, ns=(1, 1))  # changed: cut afresh (its partitions are new work)
+    changed = plan([str(tmp_path)], target_bytes=2_000, index_dir=tmp_path / "idx", earlier=first)
+    ids = {p.id for p in first.partitions}
+    assert all(p.id not in ids for p in changed.partitions if p.parts[0].path == str(table))
+    assert [p for p in changed.partitions if p.parts[0].path == str(lines)] == [
+        p for p in first.partitions if p.parts[0].path == str(lines)
+    ]
+    other = plan([str(tmp_path)], target_bytes=3_000, index_dir=tmp_path / "idx", earlier=first)
+    assert other.partitions != first.partitions  # another partition size: cut afresh
