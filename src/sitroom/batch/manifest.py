@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sitroom.errors import UsageError
+from sitroom.ingest.sources import is_gz, kind  # how `read` tells a file's type
 
 MANIFEST = "manifest.json"
 TARGET_BYTES = 4_000_000  # ~800 news articles: minutes of work for one worker, seconds to redo
@@ -108,20 +109,6 @@ class Manifest:
             inputs=tuple(d.get("inputs", ())),
             options=d.get("options", {}),
         )
-
-
-def _ext(path: str) -> str:
-    return os.path.splitext(path)[1].lower()
-
-
-def kind(path: str) -> str:
-    """The extension that says how a file is read: ".csv" for a.csv and a.csv.gz."""
-    low = path.lower()
-    return _ext(low[:-3] if low.endswith(".gz") else low)
-
-
-def is_gz(path: str) -> bool:
-    return path.lower().endswith(".gz")
 
 
 def is_warc(path: str) -> bool:
@@ -356,8 +343,9 @@ def plan(
     are (cutting a big file reads it whole)."""
     inputs = tuple(inputs)
     files = [(path, *_stat(path)) for path in expand(inputs)]
+    cut_size = {path: _cut_bytes(path, size) for path, size, _ in files}
     if target_bytes is None:
-        target_bytes = partition_bytes(sum(_cut_bytes(path, size) for path, size, _ in files), workers)
+        target_bytes = partition_bytes(sum(cut_size[path] for path, _, _ in files), workers)
     parts: list[Partition] = []
     group: list[tuple[Part, int, int]] = []
 
@@ -376,7 +364,7 @@ def plan(
     cut_files: dict[str, list[int]] = {}  # path -> [size, mtime] of each file that is cut by scanning it
     for path, size, mtime in files:
         cut = _earlier_cut(earlier, path, size, mtime, target_bytes)
-        if cut is None and _cut_bytes(path, size) > target_bytes:
+        if cut is None and cut_size[path] > target_bytes:
             if kind(path) in LINES_EXT:
                 cut = _line_parts(path, size, mtime, target_bytes, index_dir)
             elif kind(path) in ROWS_EXT:

@@ -166,7 +166,7 @@ def _read(sources: Iterable[str], ctx: _Ctx, stdin: TextIO | None) -> Iterator[I
                 yield from _read_file(src, ctx)
             elif _GLOB_CHARS & set(src):
                 matches = sorted(glob.glob(src, recursive=True))
-                files = [m for m in matches if os.path.isdir(m) or _ext(m) in SUPPORTED]
+                files = [m for m in matches if os.path.isdir(m) or kind(m) in SUPPORTED]
                 if not files:
                     yield _fail(src, E_NOT_FOUND, f"no supported file matches {src!r} ({_supported()})")
                 for m in files:
@@ -184,7 +184,7 @@ def _supported() -> str:
     return "supported: " + " ".join(sorted(SUPPORTED)) + ", each also as .gz"
 
 
-def _ext(path: str) -> str:
+def kind(path: str) -> str:
     """The type-giving extension: ".csv" for a.csv and a.csv.gz, ".warc" for a.warc.gz."""
     root, ext = os.path.splitext(path.lower())
     if ext == GZ:
@@ -192,7 +192,7 @@ def _ext(path: str) -> str:
     return ext
 
 
-def _is_gz(path: str) -> bool:
+def is_gz(path: str) -> bool:
     return path.lower().endswith(GZ)
 
 
@@ -202,7 +202,7 @@ def _read_dir(root: str, ctx: _Ctx) -> Iterator[Item]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith(".") or _ext(name) not in SUPPORTED:
+            if name.startswith(".") or kind(name) not in SUPPORTED:
                 continue
             found = True
             yield from _read_file(os.path.join(dirpath, name), ctx)
@@ -249,7 +249,7 @@ def _read_whole(path: str, gz: bool, cap: int = MAX_GZ_BYTES) -> bytes:
 
 
 def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
-    ext, gz = _ext(path), _is_gz(path)
+    ext, gz = kind(path), is_gz(path)
     published = ctx.published
     if ext in WARC_EXT:
         from sitroom.ingest.warc import read_warc
@@ -537,4 +537,4 @@ def read_stdin(stream: TextIO, *, published: str | None = None) -> Iterator[Item
     yield _guard("stdin", lambda: build(data, ref="stdin", source="stdin", published=published))
 
 
-__all__ = ["read", "read_file", "read_stdin", "decode_html", "looks_binary"]
+__all__ = ["read", "read_file", "read_stdin", "decode_html", "looks_binary", "kind", "is_gz"]
