@@ -23,6 +23,13 @@ class DaskMissing(EnvironmentProblem):
     code = "E_DASK"
 
 
+class FolderNotShared(EnvironmentProblem):
+    """Workers of a cluster cannot reach the run's --out folder or its inputs at the paths this
+    machine uses: their shards would land where the writer never looks."""
+
+    code = "E_SHARED"
+
+
 # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536 (`distributed.nanny.pre-spawn-environ`),
 # to hand freed memory back to the OS sooner. Setting that variable at all also turns off glibc's
 # dynamic mmap threshold, so every array over 128 KB is mmapped and unmapped again: the parse makes
@@ -237,11 +244,14 @@ def run_dask(
             )
         client = Client(cluster)
     try:
+        if scheduler:  # workers elsewhere: their working folder is not ours, and their disk may not be
+            out = Path(os.path.abspath(out))
+            check_shared(client, out, todo)
         client.register_plugin(model_plugin(settings), name=_ModelPlugin.name)
         futures = {
             client.submit(
                 process_partition,
-                p.to_dict(),
+                for_remote(p) if scheduler else p.to_dict(),
                 str(out),
                 settings,
                 key=f"sitroom-part-{p.id}",
@@ -260,6 +270,70 @@ def run_dask(
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _local(path: str) -> bool:
+    return "://" not in path
+
+
+def for_remote(p: Partition) -> dict:
+    """The partition as a worker on another machine needs it: file paths absolute (relative ones would
+    be read from the worker's own working folder); URLs as they are. The id does not change."""
+    d = p.to_dict()
+    for part in d["parts"]:
+        if _local(part["path"]):
+            part["path"] = os.path.abspath(part["path"])
+        if part["index"]:
+            part["index"] = os.path.abspath(part["index"])
+    return d
+
+
+PROBE_PATHS = 200  # input files each worker checks before the run (all of them when fewer)
+
+
+def reach(out: str, probe: str, paths: Sequence[str]) -> list[str]:
+    """Run on a worker: what it cannot reach of the run (empty: everything). `probe` is a file this
+    machine just wrote in `out`: a worker that does not see it has a folder of its own by that name."""
+    problems = []
+    if not os.path.isfile(os.path.join(out, probe)):
+        problems.append(f"--out {out} is not the folder the writer uses (a file written there is missing)")
+    else:
+        test = os.path.join(out, f"{probe}.{os.getpid()}")
+        try:
+            with open(test, "w", encoding="utf-8"):
+                pass
+            os.remove(test)
+        except OSError as e:
+            problems.append(f"cannot write in --out {out}: {e.strerror or e}")
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        problems.append(f"cannot see {len(missing)} of {len(paths)} inputs checked, e.g. {missing[0]}")
+    return problems
+
+
+def check_shared(client: Any, out: Path, todo: Sequence[Partition]) -> None:
+    """Before any work: every worker of the cluster sees `out` (the folder this machine writes and
+    reads shards in) and the inputs, at the same paths. Raises `FolderNotShared` naming the workers
+    that do not. A cluster with no workers yet is not checked (the writer still checks each shard)."""
+    import uuid
+
+    probe = f".probe-{uuid.uuid4().hex}"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / probe).write_text("sitroom batch: can the workers see this?\n", encoding="utf-8")
+    paths = sorted({os.path.abspath(x.path) for p in todo for x in p.parts if _local(x.path)})[:PROBE_PATHS]
+    try:
+        seen = client.run(reach, str(out), probe, paths)
+    finally:
+        (out / probe).unlink(missing_ok=True)
+    bad = {worker: problems for worker, problems in sorted(seen.items()) if problems}
+    if bad:
+        lines = "; ".join(f"{w}: {', '.join(ps)}" for w, ps in list(bad.items())[:5])
+        more = f" (and {len(bad) - 5} more workers)" if len(bad) > 5 else ""
+        raise FolderNotShared(
+            f"{len(bad)} of {len(seen)} Dask workers cannot reach this run's files: {lines}{more}. "
+            "Put --out and the inputs on a filesystem that every worker shares with this machine, "
+            "at the same paths."
+        )
 
 
 def cpu_count() -> int:

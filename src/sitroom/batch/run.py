@@ -52,6 +52,11 @@ class BatchReport:
 Progress = Callable[[str, dict[str, Any]], None]
 
 
+class ShardNotVisible(RuntimeError):
+    """A worker reported a partition done, but its shard or marker is not where this process looks
+    (a remote worker wrote to a folder of its own): the partition failed, it is not silently empty."""
+
+
 def _check(engine: str, workers: int) -> None:
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
@@ -128,6 +133,12 @@ def run_batch(
         # file about half the size (checkpoints during a bulk load leave it fragmented)
         store.con.execute(f"SET checkpoint_threshold = '{LOAD_CHECKPOINT}'")
         for pid, got in outcomes:
+            if not isinstance(got, BaseException) and not is_done(out, pid):
+                got = ShardNotVisible(
+                    f"the worker on {got.get('host', '?')} finished it, but its shard is not in "
+                    f"{out.absolute()} as this machine sees it: the workers and this machine must share "
+                    "--out (the same path on a shared filesystem)"
+                )
             if isinstance(got, BaseException):
                 report.failed_partitions.append(pid)
                 failures.append(

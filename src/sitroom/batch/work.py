@@ -11,6 +11,7 @@ import json
 import os
 import resource
 import shutil
+import socket
 import time
 from collections.abc import Iterator
 from itertools import islice
@@ -207,6 +208,7 @@ def process_partition(
         "seconds": round(time.perf_counter() - t0, 3),
         "cpu_seconds": round(time.process_time() - c0, 3),  # below `seconds`: the worker waited for a core
         "pid": os.getpid(),
+        "host": socket.gethostname(),  # where the shard was written (the driver checks it can see it)
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     m = marker(out, part.id)
