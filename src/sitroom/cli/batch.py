@@ -24,7 +24,8 @@ def batch(
         str | None,
         typer.Option(
             help="Dask scheduler, e.g. tcp://HOST:8786 (default: a local cluster); its workers need "
-            "sitroom installed and the inputs and --out on a shared filesystem (give absolute paths)"
+            "sitroom installed and the inputs and --out on a filesystem they share with this machine "
+            "(checked before the run)"
         ),
     ] = None,
     workers: Annotated[int, typer.Option(help="worker processes (local engine or local Dask cluster)")] = 1,
