@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from sitroom.batch.work import DONE, shard_dir
+from sitroom.batch.work import marker, shard_dir
 from sitroom.store import WriteCounts
 
 LOADED = "loaded"
@@ -73,35 +73,64 @@ def slices(tables: dict, n: int = SLICE) -> Iterator[dict]:
         yield out
 
 
+class ShardUnreadable(RuntimeError):
+    """A finished partition's shard cannot be read (damaged or cut short on disk): its done marker is
+    removed, so the partition runs again."""
+
+
 def load_shards(
     store,
     out: Path,
     pids: Iterable[str],
     *,
     on_loaded: Callable[[str, WriteCounts, list[str]], None] | None = None,
+    on_unreadable: Callable[[str, ShardUnreadable], None] | None = None,
 ) -> WriteCounts:
-    """Load the done shards among `pids` that this store has not loaded yet; `on_loaded` gets each
-    loaded shard's id, counts and article ids."""
+    """Load the shards among `pids` that were made for this store (their done marker names it) and
+    that it has not loaded yet; `on_loaded` gets each loaded shard's id, counts and article ids. A
+    shard that cannot be read loses its done marker (the partition runs again) and goes to
+    `on_unreadable` (raised without it)."""
+    import pyarrow as pa
+
     total = WriteCounts()
-    tag = os.path.abspath(store.path)
+    tag = store.identity()
     for pid in pids:
-        if not (out / DONE / f"{pid}.json").exists():
-            continue
+        done = _read_json(marker(out, pid))
+        if done is None or done.get("db") != tag:
+            continue  # not finished, or for another database (its workers skipped that one's articles)
         lm = loaded_marker(out, pid)
-        if lm.exists() and json.loads(lm.read_text(encoding="utf-8")).get("db") == tag:
+        before = _read_json(lm) or {}
+        if before.get("db") == tag and before.get("shard") == done.get("shard"):
+            continue  # this very shard is in (a shard made again has another `shard` id)
+        try:
+            tables = read_shard(out, pid)
+        except (OSError, ValueError, pa.ArrowException) as e:
+            marker(out, pid).unlink(missing_ok=True)
+            bad = ShardUnreadable(f"its shard cannot be read ({type(e).__name__}: {e}); it runs again")
+            if on_unreadable is None:
+                raise bad from e
+            on_unreadable(pid, bad)
             continue
-        tables = read_shard(out, pid)
         counts = WriteCounts()
         for piece in slices(tables):
             counts = counts + roomy(store, LOAD_MEMORY, partial(store.write_tables, piece))
         total = total + counts
         lm.parent.mkdir(parents=True, exist_ok=True)
         tmp = lm.with_name(f".{lm.name}.tmp")
-        tmp.write_text(json.dumps({"db": tag, "new": counts.new, "events": counts.events}), encoding="utf-8")
+        info = {"db": tag, "shard": done.get("shard"), "new": counts.new, "events": counts.events}
+        tmp.write_text(json.dumps(info), encoding="utf-8")
         os.replace(tmp, lm)
         if on_loaded:
             on_loaded(pid, counts, tables["articles"].column("id").to_pylist())
     return total
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        got = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # missing, or not a marker we wrote
+        return None
+    return got if isinstance(got, dict) else None
 
 
 def link_cache():

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.batch import engines
-from sitroom.batch.load import link, link_cache, load_shards
+from sitroom.batch.load import ShardUnreadable, link, link_cache, load_shards
 from sitroom.batch.manifest import Manifest, Partition, plan
 from sitroom.batch.work import is_done, read_marker, save_known
 from sitroom.config import Settings, load
@@ -90,7 +90,6 @@ def run_batch(
     settings = settings or load()
     _check_model(settings.model)
     db_path = db or settings.db
-    tag = os.path.abspath(db_path)
     out = Path(out)
     t0 = time.perf_counter()
     note = on_progress or (lambda kind, info: None)
@@ -106,7 +105,14 @@ def run_batch(
     manifest.save(out)
     report = BatchReport(partitions=len(manifest.partitions))
     with open_store(db_path) as store:  # migrate, read known ids, load leftovers of a killed run
-        _load(store, out, manifest, report)
+        tag = store.identity()
+        _load(
+            store,
+            out,
+            manifest,
+            report,
+            on_unreadable=lambda pid, e: note("redo", {"id": pid, "error": str(e)}),
+        )
         save_known(out, [r[0] for r in store.con.execute("SELECT id FROM articles").fetchall()])
     todo = [p for p in manifest.partitions if not _done_for(out, p.id, tag)]
     if engine == "dask" or workers > 1:
@@ -124,48 +130,55 @@ def run_batch(
     else:
         outcomes = engines.run_pool(todo, out, settings, workers=workers, **kw)
     failures: list[Failure] = []
+    labels = {p.id: p.label for p in manifest.partitions}
+
+    def fail(pid: str, e: BaseException) -> None:
+        report.failed_partitions.append(pid)
+        label, error = labels.get(pid, pid), f"{type(e).__name__}: {e}"
+        failures.append(
+            Failure(
+                source=label, stage=Stage.STORE, code=E_PARTITION, message=f"partition {pid} failed: {error}"
+            )
+        )
+        note("failed", {"id": pid, "label": label, "error": error})
+
     # with workers in other processes this one is idle between shards: it computes the link features
     # of each loaded shard then, and the serial link at the end has less to do (the same stories)
     cache = link_cache() if engine == "dask" or workers > 1 else None
-    labels = {p.id: p.label for p in manifest.partitions}
     with open_store(db_path) as store:
         # one checkpoint when the run ends rather than one per 16 MB of log mid-load: less work, and a
         # file about half the size (checkpoints during a bulk load leave it fragmented)
         store.con.execute(f"SET checkpoint_threshold = '{LOAD_CHECKPOINT}'")
         for pid, got in outcomes:
-            if not isinstance(got, BaseException) and not is_done(out, pid):
-                got = ShardNotVisible(
-                    f"the worker on {got.get('host', '?')} finished it, but its shard is not in "
-                    f"{out.absolute()} as this machine sees it: the workers and this machine must share "
-                    "--out (the same path on a shared filesystem)"
-                )
             if isinstance(got, BaseException):
-                report.failed_partitions.append(pid)
-                failures.append(
-                    Failure(
-                        source=labels.get(pid, pid),
-                        stage=Stage.STORE,
-                        code=E_PARTITION,
-                        message=f"partition {pid} failed: {type(got).__name__}: {got}",
-                    )
+                fail(pid, got)
+                continue
+            if not is_done(out, pid):
+                fail(
+                    pid,
+                    ShardNotVisible(
+                        f"the worker on {got.get('host', '?')} finished it, but its shard is not in "
+                        f"{out.absolute()} as this machine sees it: the workers and this machine must share "
+                        "--out (the same path on a shared filesystem)"
+                    ),
                 )
-                note(
-                    "failed",
-                    {"id": pid, "label": labels.get(pid, pid), "error": f"{type(got).__name__}: {got}"},
-                )
+                continue
+            try:
+                loaded = _load(store, out, manifest, report, only=[pid])
+            except ShardUnreadable as e:  # damaged on disk: its marker is gone, a re-run redoes it
+                fail(pid, e)
                 continue
             report.ran += 1
             for k in ("articles", "known", "failed", "events", "words"):
                 setattr(report, k, getattr(report, k) + int(got.get(k, 0)))
             pid_w = int(got.get("pid", 0))
             report.peak_mb[pid_w] = max(report.peak_mb.get(pid_w, 0), int(got.get("peak_mb", 0)))
-            loaded = _load(store, out, manifest, report, only=[pid])
             note("done", got)
             if cache is not None:
                 cache.add(store, loaded)
+        _load(store, out, manifest, report, on_unreadable=fail)
         if failures:
             store.write([ArticleResult(article=None, failures=(f,)) for f in failures])
-        _load(store, out, manifest, report)
         note("link", {})
         report.linked = link(store, cache)
     report.seconds = round(time.perf_counter() - t0, 3)
@@ -207,12 +220,19 @@ def _done_for(out: Path, pid: str, tag: str) -> bool:
 
 
 def _load(
-    store, out: Path, manifest: Manifest, report: BatchReport, only: list[str] | None = None
+    store,
+    out: Path,
+    manifest: Manifest,
+    report: BatchReport,
+    only: list[str] | None = None,
+    on_unreadable: Callable[[str, ShardUnreadable], None] | None = None,
 ) -> list[str]:
     """Load the done shards (of `only`, or all); the article ids of the shards it loaded."""
     ids: list[str] = []
     pids = only if only is not None else [p.id for p in manifest.partitions]
-    counts = load_shards(store, out, pids, on_loaded=lambda _pid, _counts, got: ids.extend(got))
+    counts = load_shards(
+        store, out, pids, on_loaded=lambda _pid, _counts, got: ids.extend(got), on_unreadable=on_unreadable
+    )
     report.new += counts.new
     report.stored_events += counts.events
     return ids

@@ -13,6 +13,7 @@ import resource
 import shutil
 import socket
 import time
+import uuid
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -205,6 +206,7 @@ def process_partition(
         "id": part.id,
         "label": part.label,
         "db": db_tag,
+        "shard": uuid.uuid4().hex,  # this shard, not one made before or after it (`load.load_shards`)
         "seconds": round(time.perf_counter() - t0, 3),
         "cpu_seconds": round(time.process_time() - c0, 3),  # below `seconds`: the worker waited for a core
         "pid": os.getpid(),

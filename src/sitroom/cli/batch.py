@@ -81,6 +81,8 @@ def batch(
             elif kind == "failed":
                 progress.advance(task)
                 err(f"partition {info['label']}: {info['error']}")
+            elif kind == "redo":  # a shard of an earlier run that cannot be read: its partition runs again
+                err(f"partition {info['id']}: {info['error']}")
             elif kind == "link":
                 progress.update(task, description="linking stories")
 

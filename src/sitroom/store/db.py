@@ -74,6 +74,14 @@ class Store:
     def applied_migrations(self) -> list[str]:
         return mig.applied(self.con)
 
+    def identity(self) -> str:
+        """Which database this is: its absolute path and when it was made (its first migration). A file
+        deleted and made again at the same path is another database, with none of the first one's rows:
+        batch markers keyed on this are not taken for it."""
+        made = self.con.execute("SELECT min(applied_at) FROM migrations").fetchone()
+        when = made[0].isoformat() if made and made[0] is not None else "?"
+        return f"{os.path.abspath(self.path)}@{when}"
+
     def schema_version(self) -> int:
         """How many of the known migrations this database has (len(MIGRATIONS) when current)."""
         return len(mig.applied(self.con))

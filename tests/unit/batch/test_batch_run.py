@@ -88,6 +88,67 @@ def test_a_rerun_with_more_workers_keeps_the_first_runs_partitions(tmp_path, exp
     assert stored(tmp_path / "fresh.duckdb") == expected
 
 
+def test_a_database_made_again_at_the_same_path_gets_every_article(tmp_path, expected):
+    """Its markers name the first database: the partitions run again for the new one (they were
+    taken for loaded, and the new database stayed empty)."""
+    run(tmp_path, workers=1)
+    (tmp_path / "db.duckdb").unlink()
+    again = run(tmp_path, workers=1)
+    assert again.ok and again.skipped == 0 and again.ran == again.partitions and again.new == 11
+    assert stored(tmp_path / "db.duckdb") == expected
+
+
+def test_another_database_on_the_same_work_folder_gets_every_article(tmp_path, expected):
+    """The first database held articles when its run started, so its shards lack them: those shards
+    are not loaded into the second database; its own partitions are."""
+    first = list(process_articles(read([str(EXAMPLES / "wire.jsonl")]), load()))
+    from sitroom.store import open_store
+
+    with open_store(tmp_path / "a.duckdb") as st:
+        st.write(first)
+    a = run_batch([str(EXAMPLES)], tmp_path / "work", db=str(tmp_path / "a.duckdb"), target_bytes=SMALL)
+    assert a.known == len(first) and a.new == 11 - len(first)
+    b = run_batch([str(EXAMPLES)], tmp_path / "work", db=str(tmp_path / "b.duckdb"), target_bytes=SMALL)
+    assert b.ok and b.ran == b.partitions and b.new == 11
+    assert stored(tmp_path / "b.duckdb") == expected
+
+
+def test_a_damaged_shard_of_an_earlier_run_is_made_again(tmp_path, expected):
+    events: list[tuple[str, dict]] = []
+    first = run(tmp_path, workers=1)
+    work = tmp_path / "work"
+    pid = sorted((work / "done").glob("*.json"))[0].stem
+    (work / "loaded" / f"{pid}.json").unlink()  # killed before the writer loaded it ...
+    (work / "shards" / pid / "events.parquet").write_bytes(b"PAR1 cut short")  # ... and the disk lost its end
+    again = run(tmp_path, workers=1, on_progress=lambda kind, info: events.append((kind, info)))
+    redo = [info for kind, info in events if kind == "redo"]
+    assert [r["id"] for r in redo] == [pid] and "cannot be read" in redo[0]["error"]
+    assert again.ok and again.ran == 1 and again.skipped == first.partitions - 1  # no crash: it ran again
+    assert stored(tmp_path / "db.duckdb") == expected
+    assert (work / "loaded" / f"{pid}.json").exists()
+
+
+def test_a_shard_that_cannot_be_read_when_it_arrives_fails_its_partition(tmp_path, expected, monkeypatch):
+    real = engines.run_inline
+
+    def damaging(todo, out, settings, **kw):
+        for pid, got in real(todo, out, settings, **kw):
+            if pid == todo[0].id:
+                (out / "shards" / pid / "articles.parquet").write_bytes(b"not parquet")
+            yield pid, got
+
+    monkeypatch.setattr(engines, "run_inline", damaging)
+    rep = run(tmp_path, workers=1)
+    assert len(rep.failed_partitions) == 1 and rep.ran == rep.partitions - 1
+    with duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True) as con:
+        (msg,) = con.execute("SELECT message FROM failures WHERE code = 'E_PARTITION'").fetchone()
+    assert "ShardUnreadable" in msg and "runs again" in msg
+    monkeypatch.undo()
+    again = run(tmp_path, workers=1)
+    assert again.ok and again.ran == 1
+    assert stored(tmp_path / "db.duckdb") == expected
+
+
 def test_known_articles_are_not_parsed_again(tmp_path, expected):
     run(tmp_path, workers=1)
     shutil.rmtree(tmp_path / "work")  # a new work folder, the same database

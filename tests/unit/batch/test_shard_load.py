@@ -3,6 +3,8 @@ again with more instead of failing the run."""
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pyarrow.parquet as pq
 import pytest
@@ -58,12 +60,12 @@ def test_a_shard_loaded_in_slices_is_stored_as_in_one_transaction(tmp_path, monk
     for name, t in tables.items():
         pq.write_table(t, d / f"{name}.parquet")
     (out / DONE).mkdir()
-    (out / DONE / "p1.json").write_text("{}")
     with open_store(":memory:") as whole:
         want = whole.write_tables(tables)
         expected = _snapshot(whole)
     monkeypatch.setattr(load, "SLICE", 4)
     with open_store(tmp_path / "db.duckdb") as store:
+        (out / DONE / "p1.json").write_text(json.dumps({"db": store.identity(), "shard": "s1"}))
         got = load.load_shards(store, out, ["p1"])
         assert (got.new, got.events, got.failed) == (want.new, want.events, want.failed) == (23, 69, 1)
         assert _snapshot(store) == expected
@@ -129,3 +131,46 @@ def test_a_load_that_needs_more_than_the_cap_still_loads(tmp_path, monkeypatch):
         got = load.roomy(store, load.LOAD_MEMORY, lambda: store.write_tables(tables))
         assert got.new == 200
         assert len(seen) >= 2  # 1 MB was not enough: it ran again with more
+
+
+def test_only_shards_made_for_this_database_load_and_a_shard_made_again_loads_again(tmp_path):
+    out = tmp_path / "work"
+    (out / DONE).mkdir(parents=True)
+
+    def shard(pid: str, n: int, db: str, sid: str) -> None:
+        d = shard_dir(out, pid)
+        d.mkdir(parents=True, exist_ok=True)
+        for name, t in _tables(n).items():
+            pq.write_table(t, d / f"{name}.parquet")
+        (out / DONE / f"{pid}.json").write_text(json.dumps({"db": db, "shard": sid}))
+
+    with open_store(tmp_path / "db.duckdb") as store:
+        me = store.identity()
+        shard("mine", 5, me, "s1")
+        shard("theirs", 7, f"{tmp_path}/other.duckdb@2026-01-01T00:00:00", "s2")
+        got = load.load_shards(store, out, ["mine", "theirs"])
+        assert got.new == 5  # a shard made for another database lacks what that one already held
+        assert load.load_shards(store, out, ["mine"]).new == 0  # loaded: not read again
+        seen: list[str] = []
+        shard("mine", 6, me, "s3")  # the partition ran again (its earlier shard was lost, say)
+        again = load.load_shards(store, out, ["mine"], on_loaded=lambda pid, c, ids: seen.append(pid))
+        assert seen == ["mine"] and again.new == 1  # the five it holds already are skipped in SQL
+
+
+def test_a_shard_that_cannot_be_read_loses_its_done_marker(tmp_path):
+    out = tmp_path / "work"
+    d = shard_dir(out, "p1")
+    d.mkdir(parents=True)
+    for name, t in _tables(3).items():
+        pq.write_table(t, d / f"{name}.parquet")
+    (d / "events.parquet").write_bytes(b"PAR1")
+    (out / DONE).mkdir()
+    with open_store(tmp_path / "db.duckdb") as store:
+        (out / DONE / "p1.json").write_text(json.dumps({"db": store.identity(), "shard": "s"}))
+        with pytest.raises(load.ShardUnreadable, match="cannot be read"):
+            load.load_shards(store, out, ["p1"])
+        assert not (out / DONE / "p1.json").exists()  # the partition runs again
+        (out / DONE / "p1.json").write_text(json.dumps({"db": store.identity(), "shard": "s"}))
+        bad: list[str] = []
+        assert load.load_shards(store, out, ["p1"], on_unreadable=lambda pid, e: bad.append(pid)).new == 0
+        assert bad == ["p1"] and store.con.execute("SELECT count(*) FROM articles").fetchone() == (0,)

@@ -153,3 +153,15 @@ def test_locked_database_is_a_store_error(tmp_path):
         assert e.value.code == "E_STORE_LOCKED"
     finally:
         holder.communicate("", timeout=30)
+
+
+def test_identity_names_this_database_not_just_its_path(tmp_path):
+    path = tmp_path / "db.duckdb"
+    with open_store(path) as st:
+        first = st.identity()
+    with open_store(path) as st:
+        assert st.identity() == first  # the same database, opened again
+    assert first.startswith(str(path) + "@")
+    path.unlink()
+    with open_store(path) as st:
+        assert st.identity() != first  # made again at the same path: another database
