@@ -6,6 +6,7 @@ a worker skips articles the store already held when the run started (`known_ids.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -16,7 +17,7 @@ from typing import Any
 from sitroom.batch import engines
 from sitroom.batch.load import ShardUnreadable, link, link_cache, load_shards
 from sitroom.batch.manifest import Manifest, Partition, plan
-from sitroom.batch.work import is_done, read_marker, save_known
+from sitroom.batch.work import DONE, SHARDS, is_done, read_marker, save_known
 from sitroom.config import Settings, load
 from sitroom.errors import UsageError
 from sitroom.records import ArticleResult, Failure, Stage
@@ -24,6 +25,7 @@ from sitroom.records import ArticleResult, Failure, Stage
 ENGINES = ("local", "dask")
 LOAD_CHECKPOINT = "256MB"  # DuckDB log size that makes the loading writer checkpoint
 E_PARTITION = "E_PARTITION"
+VISIBLE_WAIT = 30.0  # seconds a finished partition's shard may take to show on a shared filesystem
 GZ_INDEX = "gzindex"  # seek points of the gzipped inputs that are cut (`ingest.gzindex`)
 
 
@@ -153,7 +155,7 @@ def run_batch(
             if isinstance(got, BaseException):
                 fail(pid, got)
                 continue
-            if not is_done(out, pid):
+            if not _visible(out, pid):
                 fail(
                     pid,
                     ShardNotVisible(
@@ -213,6 +215,23 @@ def _check_model(model: str) -> None:
     if os.path.exists(model) or importlib.util.find_spec(model) is not None:
         return
     raise ModelNotInstalled(f"spaCy model {model!r} is not installed. Install it with: {INSTALL_HINT}")
+
+
+def _visible(out: Path, pid: str, wait: float | None = None) -> bool:
+    """Whether a partition a worker reported done has its shard and marker here. On a shared network
+    filesystem another machine's new files can take a while to show (NFS caches directory lookups):
+    look again, listing the folders, for up to `wait` seconds before calling it missing."""
+    deadline = time.monotonic() + (VISIBLE_WAIT if wait is None else wait)
+    pause = 0.05
+    while not is_done(out, pid):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(pause)
+        pause = min(pause * 2, 2.0)
+        for d in (out / DONE, out / SHARDS):  # reading a directory makes an NFS client look again
+            with contextlib.suppress(OSError):
+                os.listdir(d)
+    return True
 
 
 def _done_for(out: Path, pid: str, tag: str) -> bool:

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from sitroom.batch import engines, run_batch
+from sitroom.batch import run as batch_run
 from sitroom.batch.manifest import Part, Partition
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
@@ -105,6 +106,9 @@ def test_a_shard_the_writer_cannot_see_is_a_failed_partition_not_an_empty_one(tm
             yield p.id, {"id": p.id, "host": "node7", "articles": 4, "events": 9, "pid": 1, "peak_mb": 1}
 
     monkeypatch.setattr(engines, "run_inline", elsewhere)
+    monkeypatch.setattr(
+        batch_run, "VISIBLE_WAIT", 0.2
+    )  # the writer looks again for a while (NFS), not 30 s here
     db = tmp_path / "db.duckdb"
     rep = run_batch([str(EXAMPLES)], tmp_path / "work", db=str(db), target_bytes=2_500)
     assert rep.partitions >= 4 and len(rep.failed_partitions) == rep.partitions
@@ -117,3 +121,24 @@ def test_a_shard_the_writer_cannot_see_is_a_failed_partition_not_an_empty_one(tm
         "ShardNotVisible" in m and "worker on node7" in m and "shared filesystem" in m for _, m in rows
     )
     assert not (tmp_path / "work" / "loaded").exists()  # nothing was taken for loaded
+
+
+def test_a_shard_that_shows_late_is_waited_for(tmp_path, monkeypatch):
+    """Another machine's files can show on a network filesystem some time after it wrote them."""
+    from sitroom.batch.work import DONE, SHARDS
+
+    out = tmp_path / "work"
+    (out / DONE).mkdir(parents=True)
+    (out / SHARDS / "p1").mkdir(parents=True)
+    calls = []
+
+    def later(path):
+        calls.append(path)
+        if len(calls) == 3:
+            (out / DONE / "p1.json").write_text("{}")
+        return []
+
+    monkeypatch.setattr(batch_run.os, "listdir", later)
+    assert batch_run._visible(out, "p1", wait=5)
+    assert len(calls) == 4  # shown after the second look
+    assert not batch_run._visible(out, "p2", wait=0.1)
