@@ -189,17 +189,21 @@ def process_partition(
     }
     seen: set[str] = set()
     try:
-        results = process_articles(fresh(), settings)
-        while chunk := list(islice(results, CHUNK)):
-            _count(chunk, counts)
-            tables = rows.tables(chunk, skip=seen)
-            seen.update(r.article.id for r in chunk if r.article is not None)
-            for name, table in tables.items():
-                if table.num_rows:
-                    writers[name].write_table(table)
-    finally:
-        for w in writers.values():
-            w.close()
+        try:
+            results = process_articles(fresh(), settings)
+            while chunk := list(islice(results, CHUNK)):
+                _count(chunk, counts)
+                tables = rows.tables(chunk, skip=seen)
+                seen.update(r.article.id for r in chunk if r.article is not None)
+                for name, table in tables.items():
+                    if table.num_rows:
+                        writers[name].write_table(table)
+        finally:
+            for w in writers.values():
+                w.close()
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # a failed attempt (a full disk, say) leaves no half shard
+        raise
     shutil.rmtree(final, ignore_errors=True)  # a shard without marker is from a killed attempt
     os.replace(tmp, final)
     info = counts | {
