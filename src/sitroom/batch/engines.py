@@ -322,9 +322,13 @@ def check_shared(client: Any, out: Path, todo: Sequence[Partition]) -> None:
     (out / probe).write_text("sitroom batch: can the workers see this?\n", encoding="utf-8")
     paths = sorted({os.path.abspath(x.path) for p in todo for x in p.parts if _local(x.path)})[:PROBE_PATHS]
     try:
-        seen = client.run(reach, str(out), probe, paths)
+        seen = client.run(reach, str(out), probe, paths, on_error="return")
     finally:
         (out / probe).unlink(missing_ok=True)
+    seen = {
+        w: [f"did not answer ({type(got).__name__}: {got})"] if isinstance(got, BaseException) else got
+        for w, got in seen.items()
+    }
     bad = {worker: problems for worker, problems in sorted(seen.items()) if problems}
     if bad:
         lines = "; ".join(f"{w}: {', '.join(ps)}" for w, ps in list(bad.items())[:5])

@@ -19,11 +19,20 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 class FakeClient:
     """`Client.run` of a cluster whose workers see the given folders as `out` (None: the real one)."""
 
-    def __init__(self, views: dict[str, Path | None]) -> None:
+    def __init__(self, views: dict[str, Path | Exception | None]) -> None:
         self.views = views
 
-    def run(self, fn, out, *args):
-        return {w: fn(str(view) if view else out, *args) for w, view in self.views.items()}
+    def run(self, fn, out, *args, on_error="raise"):
+        assert on_error == "return"  # a worker that fails to answer is reported with the others
+        got = {}
+        for w, view in self.views.items():
+            try:
+                if isinstance(view, Exception):  # the worker died, say
+                    raise view
+                got[w] = fn(str(view) if view else out, *args)
+            except Exception as e:  # noqa: BLE001 - as Client.run(on_error="return") gives it
+                got[w] = e
+        return got
 
 
 def parts(*paths: str) -> list[Partition]:
@@ -142,3 +151,9 @@ def test_a_shard_that_shows_late_is_waited_for(tmp_path, monkeypatch):
     assert batch_run._visible(out, "p1", wait=5)
     assert len(calls) == 4  # shown after the second look
     assert not batch_run._visible(out, "p2", wait=0.1)
+
+
+def test_a_worker_that_fails_to_answer_is_named_too(tmp_path):
+    client = FakeClient({"tcp://a:1": None, "tcp://b:2": OSError("connection closed")})
+    with pytest.raises(engines.FolderNotShared, match=r"1 of 2 .* tcp://b:2: did not answer \(OSError: conn"):
+        engines.check_shared(client, tmp_path / "work", [])
