@@ -277,6 +277,7 @@ PAIRS = (
     ("batch2-cas", "batch1-cas"),
     ("dask2-cas", "batch1-cas"),
     ("split2-cas", "batch1-cas"),
+    ("batch2-cas", "split2-cas"),  # two workers' share of what two independent processes got
 )
 
 
