@@ -85,11 +85,12 @@ def load_shards(
     *,
     on_loaded: Callable[[str, WriteCounts, list[str]], None] | None = None,
     on_unreadable: Callable[[str, ShardUnreadable], None] | None = None,
+    how: dict | None = None,
 ) -> WriteCounts:
     """Load the shards among `pids` that were made for this store (their done marker names it) and
     that it has not loaded yet; `on_loaded` gets each loaded shard's id, counts and article ids. A
     shard that cannot be read loses its done marker (the partition runs again) and goes to
-    `on_unreadable` (raised without it)."""
+    `on_unreadable` (raised without it). `how`: load only shards read that way (`work.reading`)."""
     import pyarrow as pa
 
     total = WriteCounts()
@@ -98,6 +99,8 @@ def load_shards(
         done = _read_json(marker(out, pid))
         if done is None or done.get("db") != tag:
             continue  # not finished, or for another database (its workers skipped that one's articles)
+        if how is not None and done.get("reading") != how:
+            continue  # read with other options: the partition runs again
         lm = loaded_marker(out, pid)
         before = _read_json(lm) or {}
         if before.get("db") == tag and before.get("shard") == done.get("shard"):

@@ -17,7 +17,7 @@ from typing import Any
 from sitroom.batch import engines
 from sitroom.batch.load import ShardUnreadable, link, link_cache, load_shards
 from sitroom.batch.manifest import Manifest, Partition, plan
-from sitroom.batch.work import DONE, SHARDS, is_done, read_marker, save_known
+from sitroom.batch.work import DONE, SHARDS, is_done, read_marker, reading, save_known
 from sitroom.config import Settings, load
 from sitroom.errors import UsageError
 from sitroom.records import ArticleResult, Failure, Stage
@@ -106,6 +106,7 @@ def run_batch(
     )
     manifest.save(out)
     report = BatchReport(partitions=len(manifest.partitions))
+    how = reading(published, mapping)
     with open_store(db_path) as store:  # migrate, read known ids, load leftovers of a killed run
         tag = store.identity()
         _load(
@@ -113,10 +114,11 @@ def run_batch(
             out,
             manifest,
             report,
+            how,
             on_unreadable=lambda pid, e: note("redo", {"id": pid, "error": str(e)}),
         )
         save_known(out, [r[0] for r in store.con.execute("SELECT id FROM articles").fetchall()])
-    todo = [p for p in manifest.partitions if not _done_for(out, p.id, tag)]
+    todo = [p for p in manifest.partitions if not _done_for(out, p.id, tag, how)]
     if engine == "dask" or workers > 1:
         todo = largest_first(todo)
     report.skipped = len(manifest.partitions) - len(todo)
@@ -166,7 +168,7 @@ def run_batch(
                 )
                 continue
             try:
-                loaded = _load(store, out, manifest, report, only=[pid])
+                loaded = _load(store, out, manifest, report, how, only=[pid])
             except ShardUnreadable as e:  # damaged on disk: its marker is gone, a re-run redoes it
                 fail(pid, e)
                 continue
@@ -178,7 +180,7 @@ def run_batch(
             note("done", got)
             if cache is not None:
                 cache.add(store, loaded)
-        _load(store, out, manifest, report, on_unreadable=fail)
+        _load(store, out, manifest, report, how, on_unreadable=fail)
         if failures:
             store.write([ArticleResult(article=None, failures=(f,)) for f in failures])
         note("link", {})
@@ -234,8 +236,11 @@ def _visible(out: Path, pid: str, wait: float | None = None) -> bool:
     return True
 
 
-def _done_for(out: Path, pid: str, tag: str) -> bool:
-    return is_done(out, pid) and read_marker(out, pid).get("db") == tag
+def _done_for(out: Path, pid: str, tag: str, how: dict) -> bool:
+    if not is_done(out, pid):
+        return False
+    m = read_marker(out, pid)
+    return m.get("db") == tag and m.get("reading") == how
 
 
 def _load(
@@ -243,14 +248,20 @@ def _load(
     out: Path,
     manifest: Manifest,
     report: BatchReport,
+    how: dict,
     only: list[str] | None = None,
     on_unreadable: Callable[[str, ShardUnreadable], None] | None = None,
 ) -> list[str]:
-    """Load the done shards (of `only`, or all); the article ids of the shards it loaded."""
+    """Load the done shards read `how` (of `only`, or all); the article ids of the shards it loaded."""
     ids: list[str] = []
     pids = only if only is not None else [p.id for p in manifest.partitions]
     counts = load_shards(
-        store, out, pids, on_loaded=lambda _pid, _counts, got: ids.extend(got), on_unreadable=on_unreadable
+        store,
+        out,
+        pids,
+        on_loaded=lambda _pid, _counts, got: ids.extend(got),
+        on_unreadable=on_unreadable,
+        how=how,
     )
     report.new += counts.new
     report.stored_events += counts.events

@@ -42,6 +42,13 @@ def is_done(out: Path, pid: str) -> bool:
     return marker(out, pid).exists() and shard_dir(out, pid).is_dir()
 
 
+def reading(published: str | None, mapping: str | None) -> dict[str, Any]:
+    """The options that decide what a partition's articles are (its done marker keeps them): a
+    re-run with another `--map` or `--published` reads the inputs again instead of taking the shards
+    read the other way for done."""
+    return {"published": published, "mapping": mapping}
+
+
 def read_marker(out: Path, pid: str) -> dict[str, Any]:
     return json.loads(marker(out, pid).read_text(encoding="utf-8"))
 
@@ -153,8 +160,8 @@ def process_partition(
     db_tag: str = "",
 ) -> dict[str, Any]:
     """Run one partition to its shard and done marker; returns the marker's content. Idempotent:
-    a partition finished for the same database (`db_tag`: which articles were known) returns its
-    marker without work."""
+    a partition finished for the same database (`db_tag`: which articles were known) and read the same
+    way (`reading`) returns its marker without work."""
     import pyarrow.parquet as pq
 
     from sitroom.pipeline import process_articles
@@ -162,8 +169,11 @@ def process_partition(
 
     part = partition if isinstance(partition, Partition) else Partition.from_dict(partition)
     out = Path(out)
-    if is_done(out, part.id) and read_marker(out, part.id).get("db") == db_tag:
-        return read_marker(out, part.id) | {"skipped": True}
+    how = reading(published, mapping)
+    if is_done(out, part.id):
+        m = read_marker(out, part.id)
+        if m.get("db") == db_tag and m.get("reading") == how:
+            return m | {"skipped": True}
     t0, c0 = time.perf_counter(), time.process_time()
     warm(settings)
     known = known_ids(out)
@@ -210,6 +220,7 @@ def process_partition(
         "id": part.id,
         "label": part.label,
         "db": db_tag,
+        "reading": how,
         "shard": uuid.uuid4().hex,  # this shard, not one made before or after it (`load.load_shards`)
         "seconds": round(time.perf_counter() - t0, 3),
         "cpu_seconds": round(time.process_time() - c0, 3),  # below `seconds`: the worker waited for a core

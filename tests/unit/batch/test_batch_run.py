@@ -149,6 +149,28 @@ def test_a_shard_that_cannot_be_read_when_it_arrives_fails_its_partition(tmp_pat
     assert stored(tmp_path / "db.duckdb") == expected
 
 
+def test_a_rerun_with_a_corrected_column_mapping_reads_the_inputs_again(tmp_path):
+    """The first run named a column the table does not have: every row failed. Run again with the
+    right `--map` on the same `--out`: the partitions are read again, not taken for done."""
+    table = tmp_path / "news.csv"
+    table.write_text(
+        "title,body,date\n"
+        '"Drills","Chinese warships and aircraft surrounded Taiwan on Monday, the defence ministry said.",'
+        "2024-05-03\n",
+        encoding="utf-8",
+    )
+    args = ([str(table)], tmp_path / "work")
+    db = str(tmp_path / "db.duckdb")
+    wrong = run_batch(*args, db=db, mapping="text=content")
+    assert wrong.ran == 1 and wrong.failed == 1 and wrong.new == 0
+    right = run_batch(*args, db=db, mapping="text=body,published=date")
+    assert right.skipped == 0 and right.ran == 1 and right.failed == 0 and right.new == 1
+    same = run_batch(*args, db=db, mapping="text=body,published=date")
+    assert same.skipped == 1 and same.ran == 0  # read the same way: done
+    with duckdb.connect(db, read_only=True) as con:
+        assert con.execute("SELECT published FROM articles").fetchall() == [("2024-05-03",)]
+
+
 def test_known_articles_are_not_parsed_again(tmp_path, expected):
     run(tmp_path, workers=1)
     shutil.rmtree(tmp_path / "work")  # a new work folder, the same database
