@@ -136,3 +136,26 @@ def test_a_killed_worker_is_replaced(tmp_path, expected):
     assert proc.returncode == 0, _stderr(tmp_path)
     ids = event_ids(tmp_path / "db.duckdb")
     assert len(ids) == len(set(ids)) and set(ids) == expected
+
+
+def test_failed_inputs_are_summed_up_and_listed_with_their_reasons(tmp_path):
+    table = tmp_path / "news.csv"
+    table.write_text(
+        "title,body\n" + "".join(f'"T{i}","Troops arrived in Niamey, day {i}."\n' for i in range(4))
+    )
+    db = str(tmp_path / "db.duckdb")
+    r = runner.invoke(
+        app, ["batch", str(table), "--out", str(tmp_path / "w"), "--db", db, "--map", "text=content"]
+    )
+    assert r.exit_code == 1
+    assert "inputs that failed, by code: E_RECORD 1" in r.output
+    assert "['content'] not in the header" in r.output and f"sitroom db failures --db {db}" in r.output
+    listed = runner.invoke(app, ["db", "failures", "--db", db, "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    (row,) = json.loads(listed.stdout)
+    assert row["code"] == "E_RECORD" and row["source"] == str(table) and "content" in row["message"]
+    table_view = runner.invoke(app, ["db", "failures", "--db", db])
+    assert "E_RECORD" in table_view.stdout and "content" in table_view.stdout
+    none = runner.invoke(app, ["db", "failures", "--db", db, "--code", "E_GZIP"])
+    assert none.exit_code == 0 and "no failures recorded that match" in none.stdout
+    assert runner.invoke(app, ["db", "failures", "--db", db, "--limit", "0"]).exit_code == 2

@@ -25,6 +25,7 @@ from sitroom.records import ArticleResult, Failure, Stage
 ENGINES = ("local", "dask")
 LOAD_CHECKPOINT = "256MB"  # DuckDB log size that makes the loading writer checkpoint
 E_PARTITION = "E_PARTITION"
+EXAMPLES = 5  # failure messages the report keeps for the console
 VISIBLE_WAIT = 30.0  # seconds a finished partition's shard may take to show on a shared filesystem
 GZ_INDEX = "gzindex"  # seek points of the gzipped inputs that are cut (`ingest.gzindex`)
 
@@ -45,6 +46,8 @@ class BatchReport:
     linked: int | None = None  # articles placed in stories (None: no link stage)
     seconds: float = 0.0
     peak_mb: dict[int, int] = field(default_factory=dict)  # worker pid -> peak RSS
+    failure_codes: dict[str, int] = field(default_factory=dict)  # inputs failed this run, by code
+    failure_examples: list[str] = field(default_factory=list)  # a few of their messages
 
     @property
     def ok(self) -> bool:
@@ -175,6 +178,11 @@ def run_batch(
             report.ran += 1
             for k in ("articles", "known", "failed", "events", "words"):
                 setattr(report, k, getattr(report, k) + int(got.get(k, 0)))
+            for code, n in got.get("failure_codes", {}).items():
+                report.failure_codes[code] = report.failure_codes.get(code, 0) + int(n)
+            report.failure_examples += got.get("failure_examples", [])[
+                : EXAMPLES - len(report.failure_examples)
+            ]
             pid_w = int(got.get("pid", 0))
             report.peak_mb[pid_w] = max(report.peak_mb.get(pid_w, 0), int(got.get("peak_mb", 0)))
             note("done", got)

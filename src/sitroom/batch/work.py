@@ -178,6 +178,8 @@ def process_partition(
     warm(settings)
     known = known_ids(out)
     counts = {"articles": 0, "known": 0, "failed": 0, "events": 0, "words": 0, "chars": 0}
+    codes: dict[str, int] = {}  # failure code -> inputs, and a few of their messages, for the run's summary
+    examples: list[str] = []
 
     def fresh() -> Iterator[Article | Failure]:
         for p in part.parts:
@@ -202,7 +204,7 @@ def process_partition(
         try:
             results = process_articles(fresh(), settings)
             while chunk := list(islice(results, CHUNK)):
-                _count(chunk, counts)
+                _count(chunk, counts, codes, examples)
                 tables = rows.tables(chunk, skip=seen)
                 seen.update(r.article.id for r in chunk if r.article is not None)
                 for name, table in tables.items():
@@ -217,6 +219,8 @@ def process_partition(
     shutil.rmtree(final, ignore_errors=True)  # a shard without marker is from a killed attempt
     os.replace(tmp, final)
     info = counts | {
+        "failure_codes": codes,
+        "failure_examples": examples,
         "id": part.id,
         "label": part.label,
         "db": db_tag,
@@ -236,8 +240,17 @@ def process_partition(
     return info
 
 
-def _count(chunk: list[ArticleResult], counts: dict[str, int]) -> None:
+EXAMPLES = 3  # failure messages a done marker keeps
+
+
+def _count(
+    chunk: list[ArticleResult], counts: dict[str, int], codes: dict[str, int], examples: list[str]
+) -> None:
     for r in chunk:
         counts["articles"] += r.article is not None
         counts["failed"] += bool(r.failures)
+        for f in r.failures:
+            codes[f.code] = codes.get(f.code, 0) + 1
+            if len(examples) < EXAMPLES:
+                examples.append(f"{f.code} {f.source}: {f.message}")
         counts["events"] += len(r.events)

@@ -111,6 +111,14 @@ def batch(
         f"peak {peak} MB per worker, {report.seconds:.1f} s",
         file=sys.stdout,
     )
+    if report.failure_codes:
+        codes = ", ".join(
+            f"{c} {n}" for c, n in sorted(report.failure_codes.items(), key=lambda x: (-x[1], x[0]))
+        )
+        err(f"inputs that failed, by code: {esc(codes)}; for example:")
+        for line in report.failure_examples:
+            err(f"  {esc(line)}")
+        err(f"all of them, with reasons: sitroom db failures --db {esc(settings.db)}")
     if report.failed_partitions:
         err(f"failed partitions: {esc(', '.join(report.failed_partitions))} (re-run to retry them)")
     if not report.ok:

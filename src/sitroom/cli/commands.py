@@ -177,6 +177,33 @@ def db_info(db: DbOpt = None, fmt: FormatOpt = "table") -> None:
         render_info(store.info(), fmt, file=sys.stdout)
 
 
+@db_app.command("failures")
+@guarded
+def db_failures(
+    db: DbOpt = None,
+    code: Annotated[str | None, typer.Option(help="only this failure code, e.g. E_RECORD")] = None,
+    source: Annotated[str | None, typer.Option(help="only sources that contain this text")] = None,
+    limit: Annotated[int, typer.Option(help="at most this many, newest first")] = 50,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Inputs that failed, with the reason: what a run's 'N with failures' were."""
+    from sitroom.output import render_failure_rows
+    from sitroom.store import open_store
+
+    check_format(fmt)
+    path = settings_for(db).db
+    if not Path(path).exists():
+        raise UsageError(f"no store at {path}")
+    if limit < 1:
+        raise UsageError(f"--limit must be at least 1, got {limit}")
+    with open_store(path, read_only=True) as store:
+        rows = store.failures(code=code, source=source, limit=limit)
+    if not rows and fmt == "table":
+        typer.echo("no failures recorded" + (" that match" if code or source else ""))
+        return
+    render_failure_rows(rows, fmt, file=sys.stdout)
+
+
 @db_app.command("migrate")
 @guarded
 def db_migrate(db: DbOpt = None) -> None:

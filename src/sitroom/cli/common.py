@@ -16,7 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-db_app = typer.Typer(help="The store: counts, schema version, migrations.", no_args_is_help=True)
+db_app = typer.Typer(help="The store: counts, failures, schema version, migrations.", no_args_is_help=True)
 gaz_app = typer.Typer(help="The offline gazetteer built from PyPI data.", no_args_is_help=True)
 onto_app = typer.Typer(help="PLOVER / CAMEO / ACLED ontology tables.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

@@ -290,6 +290,25 @@ def render_failures(failures: Sequence[Failure | dict[str, Any]], *, file: IO[st
         con.print(line)
 
 
+FAILURE_COLUMNS = ("source", "stage", "code", "message", "article_id", "recorded_at")
+
+
+def render_failure_rows(rows: Sequence[dict[str, Any]], fmt: str, *, file: IO[str] | None = None) -> None:
+    """`sitroom db failures`: recorded failures as lines (table) or records."""
+    check_format(fmt)
+    out = _out(file)
+    if fmt == "geojson":
+        raise UsageError("geojson is for events; show failures as table, json, jsonl or csv")
+    if fmt == "json":
+        _json(list(rows), out)
+    elif fmt == "jsonl":
+        _jsonl(list(rows), out)
+    elif fmt == "csv":
+        _csv(rows, FAILURE_COLUMNS, out)
+    else:
+        render_failures(rows, file=out)
+
+
 def render_info(info: Mapping[str, Any], fmt: str, *, file: IO[str] | None = None) -> None:
     """`sitroom db info`: nested mappings flatten to dotted keys in table and CSV."""
     check_format(fmt)

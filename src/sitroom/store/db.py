@@ -171,6 +171,22 @@ class Store:
             raise StoreError(f"{self.path} is open read-only; cannot write to it", code="E_STORE_READONLY")
 
     # -- reading -------------------------------------------------------------------------------
+    def failures(self, *, code: str | None = None, source: str | None = None, limit: int = 50) -> list[dict]:
+        """Recorded failures, newest first: of one code, and/or whose source contains `source`."""
+        where, params = [], []
+        if code:
+            where.append("code = ?")
+            params.append(code)
+        if source:
+            where.append("contains(source, ?)")
+            params.append(source)
+        sql = "SELECT source, stage, code, message, article_id, CAST(recorded_at AS VARCHAR) FROM failures"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY recorded_at DESC, source LIMIT ?"
+        cols = ("source", "stage", "code", "message", "article_id", "recorded_at")
+        return [dict(zip(cols, r, strict=True)) for r in self.con.execute(sql, [*params, limit]).fetchall()]
+
     def info(self) -> dict[str, Any]:
         """Counts and facts for `sitroom db info`."""
         con = self.con

@@ -163,6 +163,10 @@ def test_a_rerun_with_a_corrected_column_mapping_reads_the_inputs_again(tmp_path
     db = str(tmp_path / "db.duckdb")
     wrong = run_batch(*args, db=db, mapping="text=content")
     assert wrong.ran == 1 and wrong.failed == 1 and wrong.new == 0
+    assert (
+        wrong.failure_codes == {"E_RECORD": 1}
+        and "['content'] not in the header" in wrong.failure_examples[0]
+    )
     right = run_batch(*args, db=db, mapping="text=body,published=date")
     assert right.skipped == 0 and right.ran == 1 and right.failed == 0 and right.new == 1
     same = run_batch(*args, db=db, mapping="text=body,published=date")

@@ -248,3 +248,22 @@ def test_a_failed_batch_leaves_nothing_behind(store):
         store.write_tables(t)
     assert _counts(store) == (0, 0, 0, 0, 0)
     assert store.write(synthetic.results(2)).new == 2  # the connection is usable again
+
+
+def test_failures_are_listed_newest_first_and_filtered(tmp_path):
+    from sitroom.records import ArticleResult, Failure, Stage
+    from sitroom.store import open_store
+
+    def failed(source: str, code: str) -> ArticleResult:
+        return ArticleResult(
+            article=None, failures=(Failure(source=source, stage=Stage.INGEST, code=code, message="m"),)
+        )
+
+    with open_store(tmp_path / "db.duckdb") as st:
+        st.write([failed("a.csv", "E_RECORD"), failed("b.json", "E_JSON")])
+        st.write([failed("c.csv", "E_RECORD")])
+        assert [f["source"] for f in st.failures()] == ["c.csv", "a.csv", "b.json"]
+        assert [f["source"] for f in st.failures(code="E_RECORD")] == ["c.csv", "a.csv"]
+        assert [f["source"] for f in st.failures(source=".json")] == ["b.json"]
+        assert len(st.failures(limit=1)) == 1
+        assert set(st.failures()[0]) == {"source", "stage", "code", "message", "article_id", "recorded_at"}
