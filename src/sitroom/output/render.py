@@ -290,15 +290,19 @@ def render_failures(failures: Sequence[Failure | dict[str, Any]], *, file: IO[st
         con.print(line)
 
 
+def _not_geojson(fmt: str, what: str) -> None:
+    check_format(fmt)
+    if fmt == "geojson":
+        raise UsageError(f"geojson is for events; show {what} as table, json, jsonl or csv")
+
+
 FAILURE_COLUMNS = ("source", "stage", "code", "message", "article_id", "recorded_at")
 
 
 def render_failure_rows(rows: Sequence[dict[str, Any]], fmt: str, *, file: IO[str] | None = None) -> None:
     """`sitroom db failures`: recorded failures as lines (table) or records."""
-    check_format(fmt)
     out = _out(file)
-    if fmt == "geojson":
-        raise UsageError("geojson is for events; show failures as table, json, jsonl or csv")
+    _not_geojson(fmt, "failures")
     if fmt == "json":
         _json(list(rows), out)
     elif fmt == "jsonl":
@@ -311,10 +315,8 @@ def render_failure_rows(rows: Sequence[dict[str, Any]], fmt: str, *, file: IO[st
 
 def render_info(info: Mapping[str, Any], fmt: str, *, file: IO[str] | None = None) -> None:
     """`sitroom db info`: nested mappings flatten to dotted keys in table and CSV."""
-    check_format(fmt)
     out = _out(file)
-    if fmt == "geojson":
-        raise UsageError("geojson is for events; show info as table, json, jsonl or csv")
+    _not_geojson(fmt, "info")
     if fmt == "json":
         _json(dict(info), out)
         return
