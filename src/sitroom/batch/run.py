@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,9 +85,8 @@ def run_batch(
     on_progress: Progress | None = None,
 ) -> BatchReport:
     """Process inputs into Parquet shards under `out` and load them into the store `db`.
-    `target_bytes` of input per partition: by default 4 MB, less when that would leave workers idle."""
-    from sitroom.store import open_store
-
+    `target_bytes` of input per partition: by default 4 MB, less when that would leave workers idle.
+    One run at a time per `out` (`claim`)."""
     _check(engine, workers)
     if engine == "dask" and not engines.dask_available():
         raise engines.DaskMissing(
@@ -94,12 +94,76 @@ def run_batch(
         )
     settings = settings or load()
     _check_model(settings.model)
-    db_path = db or settings.db
     out = Path(out)
-    t0 = time.perf_counter()
-    note = on_progress or (lambda kind, info: None)
+    with claim(out):
+        return _run(
+            tuple(inputs),
+            out,
+            engine=engine,
+            workers=workers,
+            scheduler=scheduler,
+            db_path=db or settings.db,
+            settings=settings,
+            published=published,
+            mapping=mapping,
+            target_bytes=target_bytes,
+            note=on_progress or (lambda kind, info: None),
+        )
 
-    inputs = tuple(inputs)
+
+LOCK = ".lock"
+
+
+@contextlib.contextmanager
+def claim(out: Path) -> Iterator[None]:
+    """Hold `out` for this run: a second `sitroom batch` on the same folder (even for another database)
+    would replace this run's done markers with its own, and the shards this run's workers made would
+    never be loaded. An advisory lock (`flock`) that the system drops when the process ends, killed or
+    not; where there is none (Windows), runs are not checked."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / LOCK, "a+", encoding="utf-8") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.seek(0)
+            who = f.read().strip() or "another process"
+            raise UsageError(
+                f"{out} is in use by another sitroom batch run ({who}); wait for it to end, or give "
+                "this run another --out"
+            ) from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()} on {socket.gethostname()}")
+        f.flush()
+        try:
+            yield
+        finally:
+            f.truncate(0)
+
+
+def _run(
+    inputs: tuple[str, ...],
+    out: Path,
+    *,
+    engine: str,
+    workers: int,
+    scheduler: str | None,
+    db_path: str,
+    settings: Settings,
+    published: str | None,
+    mapping: str | None,
+    target_bytes: int | None,
+    note: Progress,
+) -> BatchReport:
+    from sitroom.store import open_store
+
+    t0 = time.perf_counter()
+
     before = _earlier_plan(out, inputs)
     if target_bytes is None and before is not None:
         target_bytes = before.options.get("target_bytes")

@@ -157,3 +157,17 @@ def test_a_worker_that_fails_to_answer_is_named_too(tmp_path):
     client = FakeClient({"tcp://a:1": None, "tcp://b:2": OSError("connection closed")})
     with pytest.raises(engines.FolderNotShared, match=r"1 of 2 .* tcp://b:2: did not answer \(OSError: conn"):
         engines.check_shared(client, tmp_path / "work", [])
+
+
+def test_one_run_at_a_time_per_work_folder(tmp_path):
+    """A second run on the same --out (even for another database) would replace the first one's done
+    markers, and the first one's shards would never be loaded."""
+    from sitroom.errors import UsageError
+
+    out = tmp_path / "work"
+    with batch_run.claim(out):
+        assert (out / batch_run.LOCK).read_text().startswith(f"pid {os.getpid()} on ")
+        with pytest.raises(UsageError, match=rf"in use by another sitroom batch run \(pid {os.getpid()} on"):
+            run_batch([str(EXAMPLES)], out, db=str(tmp_path / "other.duckdb"))
+    with batch_run.claim(out):  # free again once the first run ends
+        pass
