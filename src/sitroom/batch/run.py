@@ -119,7 +119,7 @@ def claim(out: Path) -> Iterator[None]:
     """Hold `out` for this run: a second `sitroom batch` on the same folder (even for another database)
     would replace this run's done markers with its own, and the shards this run's workers made would
     never be loaded. An advisory lock (`flock`) that the system drops when the process ends, killed or
-    not; where there is none (Windows), runs are not checked."""
+    not; where there is none (Windows, a filesystem without locks), runs are not checked."""
     try:
         import fcntl
     except ImportError:
@@ -129,13 +129,16 @@ def claim(out: Path) -> Iterator[None]:
     with open(out / LOCK, "a+", encoding="utf-8") as f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:  # held: EWOULDBLOCK
             f.seek(0)
             who = f.read().strip() or "another process"
             raise UsageError(
                 f"{out} is in use by another sitroom batch run ({who}); wait for it to end, or give "
                 "this run another --out"
             ) from None
+        except OSError:  # a filesystem without locks (some FUSE mounts): run unchecked, as before
+            yield
+            return
         f.seek(0)
         f.truncate()
         f.write(f"pid {os.getpid()} on {socket.gethostname()}")

@@ -171,3 +171,14 @@ def test_one_run_at_a_time_per_work_folder(tmp_path):
             run_batch([str(EXAMPLES)], out, db=str(tmp_path / "other.duckdb"))
     with batch_run.claim(out):  # free again once the first run ends
         pass
+
+
+def test_a_folder_without_locks_still_runs(tmp_path, monkeypatch):
+    import fcntl
+
+    def unsupported(f, op):
+        raise OSError(95, "Operation not supported")
+
+    monkeypatch.setattr(fcntl, "flock", unsupported)
+    with batch_run.claim(tmp_path / "work"):
+        pass
