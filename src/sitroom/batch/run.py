@@ -94,7 +94,7 @@ def run_batch(
         )
     settings = settings or load()
     _check_model(settings.model)
-    out = Path(out)
+    out = _work_folder(Path(out))
     with claim(out):
         return _run(
             tuple(inputs),
@@ -109,6 +109,17 @@ def run_batch(
             target_bytes=target_bytes,
             note=on_progress or (lambda kind, info: None),
         )
+
+
+def _work_folder(out: Path) -> Path:
+    """`out`, made if missing; a clear error when it cannot be a folder."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file; give a folder (it holds the manifest, shards and markers)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"cannot make the --out folder {out}: {e.strerror or e}") from None
+    return out
 
 
 LOCK = ".lock"

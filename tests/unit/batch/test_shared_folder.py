@@ -1,5 +1,6 @@
-"""Workers elsewhere (a Dask cluster given with --scheduler) must reach the run's folder and inputs at
-the paths this machine uses; when they cannot, the run says so instead of losing their shards."""
+"""The run's work folder (--out): workers elsewhere (a Dask cluster given with --scheduler) must reach it
+and the inputs at the paths this machine uses, one run uses it at a time, and it must be a folder; when
+any of that fails, the run says so instead of losing shards."""
 
 from __future__ import annotations
 
@@ -182,3 +183,13 @@ def test_a_folder_without_locks_still_runs(tmp_path, monkeypatch):
     monkeypatch.setattr(fcntl, "flock", unsupported)
     with batch_run.claim(tmp_path / "work"):
         pass
+
+
+def test_an_out_folder_that_cannot_be_one_is_a_usage_error(tmp_path):
+    from sitroom.errors import UsageError
+
+    (tmp_path / "afile").write_text("")
+    with pytest.raises(UsageError, match="is a file; give a folder"):
+        run_batch([str(EXAMPLES)], tmp_path / "afile", db=str(tmp_path / "db.duckdb"))
+    with pytest.raises(UsageError, match="cannot make the --out folder"):
+        run_batch([str(EXAMPLES)], tmp_path / "afile" / "sub", db=str(tmp_path / "db.duckdb"))
