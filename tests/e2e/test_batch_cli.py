@@ -51,6 +51,16 @@ def test_batch_cli_stores_the_events_of_run(tmp_path, expected):
     assert again.exit_code == 0 and "0 partitions run" in again.stdout
 
 
+@pytest.mark.skipif(
+    not engines.dask_available(), reason="dask[distributed] is not installed (extra: sitroom[dask])"
+)
+def test_a_scheduler_that_is_not_there_is_an_environment_problem(tmp_path, monkeypatch):
+    monkeypatch.setattr(engines, "CONNECT_TIMEOUT", 1)
+    r = runner.invoke(app, batch_args(tmp_path, "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"))
+    assert r.exit_code == 3, r.output
+    assert "cannot reach the Dask scheduler tcp://127.0.0.1:9" in r.output and "E_DASK_SCHEDULER" in r.output
+
+
 def test_dask_missing_is_an_environment_problem(tmp_path, monkeypatch):
     monkeypatch.setattr(engines, "dask_available", lambda: False)
     r = runner.invoke(app, batch_args(tmp_path, "--engine", "dask", "--workers", "2"))
@@ -58,7 +68,15 @@ def test_dask_missing_is_an_environment_problem(tmp_path, monkeypatch):
     assert "pip install" in r.output and "dask" in r.output
 
 
-@pytest.mark.parametrize(("args", "code"), [(("--engine", "spark"), 2), (("--workers", "0"), 2)])
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("--engine", "spark"), 2),
+        (("--workers", "0"), 2),
+        (("--partition-mb", "-1"), 2),
+        (("--partition-mb", "0"), 2),
+    ],
+)
 def test_bad_options(tmp_path, args, code):
     assert runner.invoke(app, batch_args(tmp_path, *args)).exit_code == code
 

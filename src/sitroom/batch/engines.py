@@ -23,6 +23,13 @@ class DaskMissing(EnvironmentProblem):
     code = "E_DASK"
 
 
+class SchedulerUnreachable(EnvironmentProblem):
+    code = "E_DASK_SCHEDULER"
+
+
+CONNECT_TIMEOUT = 10  # seconds to reach a --scheduler
+
+
 class FolderNotShared(EnvironmentProblem):
     """Workers of a cluster cannot reach the run's --out folder or its inputs at the paths this
     machine uses: their shards would land where the writer never looks."""
@@ -198,17 +205,25 @@ def dask_available() -> bool:
 
 def dask_slots(scheduler: str | None, workers: int) -> int:
     """Tasks the cluster runs at once: `workers` for our LocalCluster (one thread each), the worker
-    threads of a running cluster (`workers` if it cannot be asked)."""
+    threads of a running cluster (raises `SchedulerUnreachable` when there is none)."""
     if not scheduler or not dask_available():
         return workers
+    with connect(scheduler) as client:
+        info = client.scheduler_info()
+    return max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
+
+
+def connect(scheduler: str) -> Any:
+    """A Dask client of a running scheduler; `SchedulerUnreachable` when there is none at that address."""
     from distributed import Client
 
     try:
-        with Client(scheduler, timeout=10) as client:
-            info = client.scheduler_info()
-    except OSError:  # run_dask reports an unreachable scheduler
-        return workers
-    return max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
+        return Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except OSError as e:  # refused, timed out, no such host
+        raise SchedulerUnreachable(
+            f"cannot reach the Dask scheduler {scheduler}: {e}. Is it running, and is the address "
+            "(tcp://HOST:PORT) right?"
+        ) from None
 
 
 def run_dask(
@@ -229,7 +244,7 @@ def run_dask(
 
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        client = connect(scheduler)
     else:
         import dask
 

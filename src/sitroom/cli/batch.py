@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sitroom.cli.common import DbOpt, app, err, esc, guarded, parse_published, settings_for
+from sitroom.errors import UsageError
 
 
 @app.command()
@@ -49,6 +50,8 @@ def batch(
 
     from sitroom.batch import run_batch
 
+    if partition_mb is not None and not partition_mb > 0:
+        raise UsageError(f"--partition-mb must be more than 0, got {partition_mb}")
     settings = settings_for(db)
     if cascade is not None:
         settings = settings.with_(cascade=cascade)
