@@ -75,6 +75,7 @@ def test_dask_missing_is_an_environment_problem(tmp_path, monkeypatch):
         (("--workers", "0"), 2),
         (("--partition-mb", "-1"), 2),
         (("--partition-mb", "0"), 2),
+        (("--map", "text"), 2),
     ],
 )
 def test_bad_options(tmp_path, args, code):

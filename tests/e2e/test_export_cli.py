@@ -84,6 +84,14 @@ def test_watch_remembers_entries(tmp_path):
         assert s.cursor().execute("SELECT entry_key FROM feed_seen").fetchall() == [("w1",)]
 
 
+def test_watch_refuses_to_poll_forever_without_a_pause(tmp_path):
+    r = runner.invoke(
+        app, ["watch", str(tmp_path / "wire.rss"), "--db", str(tmp_path / "w.duckdb"), "--every", "0"]
+    )
+    assert r.exit_code == 2 and "at least 1s when polling without --max-rounds" in r.stderr
+    assert not (tmp_path / "w.duckdb").exists()
+
+
 @pytest.mark.slow
 def test_ingest_csv_with_map(tmp_path):
     f = tmp_path / "n.csv"

@@ -92,6 +92,10 @@ def run_batch(
         raise engines.DaskMissing(
             f"--engine dask needs dask.distributed, which is not installed: {engines.DASK_HINT}"
         )
+    if mapping:
+        from sitroom.ingest.tabular import parse_mapping
+
+        parse_mapping(mapping)  # a malformed --map is the user's to fix, not one failure per partition
     settings = settings or load()
     _check_model(settings.model)
     out = _work_folder(Path(out))

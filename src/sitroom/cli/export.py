@@ -81,6 +81,8 @@ def watch(
     pause = parse_every(every)
     if max_rounds is not None and max_rounds < 1:
         raise UsageError(f"--max-rounds must be at least 1, got {max_rounds}")
+    if pause < 1 and max_rounds is None:  # forever without a pause: a busy loop on the feeds' hosts
+        raise UsageError(f"--every must be at least 1s when polling without --max-rounds, got {every!r}")
     day = parse_published(published)
     settings = settings_for(db)
     console = Console(stderr=True, soft_wrap=True)
