@@ -178,3 +178,10 @@ def test_failed_inputs_are_summed_up_and_listed_with_their_reasons(tmp_path):
     none = runner.invoke(app, ["db", "failures", "--db", db, "--code", "E_GZIP"])
     assert none.exit_code == 0 and "no failures recorded that match" in none.stdout
     assert runner.invoke(app, ["db", "failures", "--db", db, "--limit", "0"]).exit_code == 2
+
+
+def test_more_workers_than_cores_gets_a_note(tmp_path, monkeypatch):
+    monkeypatch.setattr(engines, "cpu_count", lambda: 1)
+    r = runner.invoke(app, batch_args(tmp_path, "--workers", "2"))
+    assert r.exit_code == 0, r.output
+    assert "--workers 2 on 1 CPU cores: more workers than cores adds memory" in " ".join(r.output.split())

@@ -48,7 +48,7 @@ def batch(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from sitroom.batch import run_batch
+    from sitroom.batch import engines, run_batch
 
     if partition_mb is not None and not partition_mb > 0:
         raise UsageError(f"--partition-mb must be more than 0, got {partition_mb}")
@@ -56,6 +56,12 @@ def batch(
     if cascade is not None:
         settings = settings.with_(cascade=cascade)
     console = Console(stderr=True)
+    cores = engines.cpu_count()
+    if scheduler is None and workers > cores:  # each worker holds its own model (~0.5 GB) and wants a core
+        console.print(
+            f"note: --workers {workers} on {cores} CPU cores: more workers than cores adds memory "
+            "(~0.5 GB each), not speed"
+        )
     stats = {"articles": 0, "words": 0, "events": 0}
     with Progress(
         TextColumn("{task.description}"),
