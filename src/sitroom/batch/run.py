@@ -182,6 +182,8 @@ def _run(
 
     t0 = time.perf_counter()
 
+    if engine == "local":
+        _sweep(out)
     before = _earlier_plan(out, inputs)
     if target_bytes is None and before is not None:
         target_bytes = before.options.get("target_bytes")
@@ -277,6 +279,16 @@ def _run(
         report.linked = link(store, cache)
     report.seconds = round(time.perf_counter() - t0, 3)
     return report
+
+
+def _sweep(out: Path) -> None:
+    """Remove the half-written shard folders of workers killed in earlier runs (`.PID.tmp`): this run
+    holds the folder, and its local workers have not started. (Not with Dask: a task of a run that
+    was stopped may still be writing on a worker.)"""
+    import shutil
+
+    for d in (out / SHARDS).glob(".*.tmp"):
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def _earlier_plan(out: Path, inputs: tuple[str, ...]) -> Manifest | None:

@@ -64,7 +64,9 @@ def test_resume_after_a_lost_marker_and_a_half_written_shard(tmp_path, expected)
     markers[0].unlink()  # a killed worker never wrote it
     (work / "shards" / markers[1].stem / "events.parquet").unlink()
     (work / "done" / markers[1].name).unlink()  # a shard without marker is redone, never trusted
+    (work / "shards" / f".{markers[0].stem}.99999.tmp").mkdir()  # a worker killed mid-shard
     again = run(tmp_path, workers=1)
+    assert not list((work / "shards").glob(".*.tmp"))  # swept: this run holds the folder
     assert again.ran == 2 and again.skipped == first.partitions - 2
     assert again.articles == 0 and again.known >= 2  # articles already stored are not parsed again
     assert again.new == 0
