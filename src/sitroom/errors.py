@@ -52,6 +52,8 @@ class StoreError(SitroomError):
         super().__init__(message, code=code)
         if self.code in self.ENVIRONMENT_CODES:
             self.exit_code = 3
+        elif self.code == "E_STORE_MISSING":  # a --db path to read that names no database: the user's to fix
+            self.exit_code = 2
 
 
 class RegistryError(UsageError):

@@ -233,7 +233,10 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False) -> St
     p = str(path) if path is not None else default_path()
     if p != MEMORY:
         if read_only and not Path(p).exists():
-            raise StoreError(f"no database at {p}; create one with `sitroom ingest` or `sitroom db migrate`")
+            raise StoreError(
+                f"no database at {p}; create one with `sitroom ingest` or `sitroom db migrate`",
+                code="E_STORE_MISSING",
+            )
         if not read_only:
             try:
                 Path(p).parent.mkdir(parents=True, exist_ok=True)
