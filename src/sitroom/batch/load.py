@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from sitroom.batch.work import marker, shard_dir
+from sitroom.batch.work import finished, marker, read_json, shard_dir
 from sitroom.store import WriteCounts
 
 LOADED = "loaded"
@@ -96,13 +96,11 @@ def load_shards(
     total = WriteCounts()
     tag = store.identity()
     for pid in pids:
-        done = _read_json(marker(out, pid))
-        if done is None or done.get("db") != tag:
-            continue  # not finished, or for another database (its workers skipped that one's articles)
-        if how is not None and done.get("reading") != how:
-            continue  # read with other options: the partition runs again
+        done = finished(out, pid, tag, how)
+        if done is None:
+            continue  # not finished, or for another database or read another way: it runs again
         lm = loaded_marker(out, pid)
-        before = _read_json(lm) or {}
+        before = read_json(lm) or {}
         if before.get("db") == tag and before.get("shard") == done.get("shard"):
             continue  # this very shard is in (a shard made again has another `shard` id)
         try:
@@ -126,14 +124,6 @@ def load_shards(
         if on_loaded:
             on_loaded(pid, counts, tables["articles"].column("id").to_pylist())
     return total
-
-
-def _read_json(path: Path) -> dict | None:
-    try:
-        got = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # missing, or not a marker we wrote
-        return None
-    return got if isinstance(got, dict) else None
 
 
 def link_cache():

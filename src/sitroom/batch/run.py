@@ -18,7 +18,7 @@ from typing import Any
 from sitroom.batch import engines
 from sitroom.batch.load import ShardUnreadable, link, link_cache, load_shards
 from sitroom.batch.manifest import Manifest, Partition, plan
-from sitroom.batch.work import DONE, SHARDS, is_done, read_marker, reading, save_known
+from sitroom.batch.work import DONE, SHARDS, finished, is_done, reading, save_known
 from sitroom.config import Settings, load
 from sitroom.errors import UsageError
 from sitroom.records import ArticleResult, Failure, Stage
@@ -339,10 +339,7 @@ def _visible(out: Path, pid: str, wait: float | None = None) -> bool:
 
 
 def _done_for(out: Path, pid: str, tag: str, how: dict) -> bool:
-    if not is_done(out, pid):
-        return False
-    m = read_marker(out, pid)
-    return m.get("db") == tag and m.get("reading") == how
+    return is_done(out, pid) and finished(out, pid, tag, how) is not None
 
 
 def _load(

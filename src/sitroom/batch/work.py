@@ -49,8 +49,22 @@ def reading(published: str | None, mapping: str | None) -> dict[str, Any]:
     return {"published": published, "mapping": mapping}
 
 
-def read_marker(out: Path, pid: str) -> dict[str, Any]:
-    return json.loads(marker(out, pid).read_text(encoding="utf-8"))
+def read_json(path: Path) -> dict[str, Any] | None:
+    """A marker's content; None when it is missing or not a marker we wrote."""
+    try:
+        got = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return got if isinstance(got, dict) else None
+
+
+def finished(out: Path, pid: str, db_tag: str, how: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The done marker of a partition finished for this database (its workers skipped the articles that
+    one held) and read `how` (`reading`; any way when None); None when there is no such marker."""
+    m = read_json(marker(out, pid))
+    if m is None or m.get("db") != db_tag or (how is not None and m.get("reading") != how):
+        return None
+    return m
 
 
 def warm(settings: Settings) -> None:
@@ -170,10 +184,8 @@ def process_partition(
     part = partition if isinstance(partition, Partition) else Partition.from_dict(partition)
     out = Path(out)
     how = reading(published, mapping)
-    if is_done(out, part.id):
-        m = read_marker(out, part.id)
-        if m.get("db") == db_tag and m.get("reading") == how:
-            return m | {"skipped": True}
+    if is_done(out, part.id) and (m := finished(out, part.id, db_tag, how)) is not None:
+        return m | {"skipped": True}
     t0, c0 = time.perf_counter(), time.process_time()
     warm(settings)
     known = known_ids(out)

@@ -191,12 +191,9 @@ def db_failures(
     from sitroom.store import open_store
 
     check_format(fmt)
-    path = settings_for(db).db
-    if not Path(path).exists():
-        raise UsageError(f"no store at {path}")
     if limit < 1:
         raise UsageError(f"--limit must be at least 1, got {limit}")
-    with open_store(path, read_only=True) as store:
+    with open_store(settings_for(db).db, read_only=True) as store:  # no database there: E_STORE_MISSING
         rows = store.failures(code=code, source=source, limit=limit)
     if not rows and fmt == "table":
         typer.echo("no failures recorded" + (" that match" if code or source else ""))
