@@ -276,18 +276,16 @@ def _array_parts(
     path: str, size: int, mtime: int, target: int, index_dir: Path | None = None
 ) -> list[Partition] | None:
     """A JSON file holding one array (maybe gzipped) cut at element starts; None: read it whole. The
-    file is read whole here, as its whole read would (at most `MAX_GZ_BYTES`)."""
-    from sitroom.ingest.sources import MAX_GZ_BYTES, array_spans
+    file is read once here, a chunk at a time, whatever its size."""
+    from sitroom.ingest.sources import array_spans
 
     try:
         with _open_bytes(path) as f:
-            data = f.read(MAX_GZ_BYTES + 1)
+            spans = array_spans(f, target)
     except (OSError, EOFError, zlib.error):
         return None
-    spans = array_spans(data, target) if len(data) <= MAX_GZ_BYTES else None
     if spans is None:
         return None
-    del data
     index = _index(path, size, mtime, index_dir)
     return _ranges("elements", path, size, mtime, [(a, b, k, b - a) for a, b, k in spans], index)
 

@@ -13,7 +13,7 @@ import os
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from sitroom.errors import (
     E_BINARY,
@@ -225,6 +225,10 @@ def read_file(
         ctx.close()
 
 
+class _TooLarge(InputError):
+    """A file over the size read whole (`_read_whole`)."""
+
+
 def _read_whole(path: str, gz: bool, cap: int = MAX_GZ_BYTES) -> bytes:
     """The file's bytes (decompressed when gz), at most `cap` of them: a bigger file is refused before
     it is read. Raises OSError / InputError."""
@@ -232,7 +236,7 @@ def _read_whole(path: str, gz: bool, cap: int = MAX_GZ_BYTES) -> bytes:
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size > cap:
-                raise InputError(
+                raise _TooLarge(
                     f"{path}: {size:,} bytes; a file read as one document may have at most {cap:,} "
                     "(use JSON Lines, CSV or WARC for many articles)",
                     code=E_TOO_LARGE,
@@ -244,7 +248,7 @@ def _read_whole(path: str, gz: bool, cap: int = MAX_GZ_BYTES) -> bytes:
     except (gzip.BadGzipFile, EOFError, zlib.error) as e:
         raise InputError(f"{path}: not a readable gzip file: {type(e).__name__}: {e}", code=E_GZIP) from None
     if len(data) > cap:
-        raise InputError(f"{path}: decompresses to more than {cap:,} bytes; refused", code=E_GZIP)
+        raise _TooLarge(f"{path}: decompresses to more than {cap:,} bytes; refused", code=E_GZIP)
     return data
 
 
@@ -286,6 +290,12 @@ def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
         return
     except OSError as e:
         yield _fail(path, E_READ, f"{path}: cannot read: {e.strerror or e}")
+        return
+    except _TooLarge as e:
+        if ext in JSON_EXT:  # one array of records of any size is read element by element
+            yield from _read_big_json(path, gz, e, published, ctx.mapping)
+        else:
+            yield _fail(path, e.code, str(e))
         return
     except InputError as e:
         yield _fail(path, e.code, str(e))
@@ -360,63 +370,42 @@ def _read_json(
         )
 
 
-def array_spans(data: bytes, target: int) -> list[tuple[int, int, int]] | None:
-    """Cuts of a JSON file holding one array, at element starts, ~`target` bytes each: (byte start,
-    byte end, index of the first element), for `read_array_span`. None when the file should be read
-    whole: not a UTF-8 array of two cuts or more, or anything its whole read would report (bad JSON)."""
-    base = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    if any(data.startswith(bom) for bom, _ in _BOMS[1:]):
-        return None
+def _read_big_json(
+    path: str, gz: bool, too_large: InputError, published: str | None, mapping: dict[str, str] | None
+) -> Iterator[Item]:
+    """A JSON file over the size read whole, as one array of records walked element by element
+    (`jsonarray`: the memory of one chunk and one record). Where the file stops being one well-formed
+    array, an E_JSON failure says at which byte and element; the records before it are kept (a whole
+    read, which would keep none, cannot hold the file). Not an array at all: refused as too large."""
+    from sitroom.ingest.jsonarray import ArrayError, NotAnArray, elements
+
+    k = 0
     try:
-        text = data[base:].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    decode, n = json.JSONDecoder().raw_decode, len(text)
+        with gzip.open(path, "rb") if gz else open(path, "rb") as f:
+            for k, (_, _, rec) in enumerate(elements(f), start=1):
+                yield _record(rec, f"{path}[{k - 1}]", path, published, mapping)
+    except NotAnArray:  # one document too large to read
+        yield _fail(path, too_large.code, f"{too_large} (use JSON Lines, or one JSON array of records)")
+    except ArrayError as e:
+        where = f"after element {k - 1}, {k} read" if k else "at its first element"
+        yield _fail(path, E_JSON, f"{path}: not a well-formed JSON array {where}: {e}")
+    except (OSError, EOFError, zlib.error) as e:  # a broken gzip stream or a read error midway
+        code = E_GZIP if gz else E_READ
+        yield _fail(path, code, f"{path}: cannot read past element {k - 1}: {type(e).__name__}: {e}")
 
-    def skip(i: int) -> int:
-        while i < n and text[i] in " \t\r\n":
-            i += 1
-        return i
 
-    pos = skip(0)
-    if pos >= n or text[pos] != "[":
-        return None
-    starts: list[int] = []  # char index of each element
-    pos = skip(pos + 1)
+def array_spans(f: BinaryIO, target: int) -> list[tuple[int, int, int]] | None:
+    """Cuts of a JSON file holding one array (`f`, its bytes from the start), at element starts, ~`target`
+    bytes each: (byte start, byte end, index of the first element), for `read_array_span`. None when the
+    file should be read whole: not a UTF-8 array of two cuts or more, or anything its whole read would
+    report (bad JSON). Reads the file once, a chunk at a time (`jsonarray`)."""
+    from sitroom.ingest.jsonarray import ArrayError, spans
+
     try:
-        while pos < n and text[pos] != "]":
-            starts.append(pos)
-            _, pos = decode(text, pos)
-            pos = skip(pos)
-            if pos < n and text[pos] == ",":
-                pos = skip(pos + 1)
-                if pos < n and text[pos] == "]":
-                    return None  # a trailing comma: bad JSON for the whole read
-            elif pos >= n or text[pos] != "]":
-                return None
-    except json.JSONDecodeError:
+        cuts = spans(f, target)
+    except ArrayError:
         return None
-    if pos >= n or skip(pos + 1) != n or not starts:
-        return None
-    close = pos
-    at_byte, at_char = base, 0
-
-    def to_byte(i: int) -> int:
-        nonlocal at_byte, at_char
-        at_byte += len(text[at_char:i].encode("utf-8"))
-        at_char = i
-        return at_byte
-
-    first = to_byte(starts[0])
-    spans: list[tuple[int, int, int]] = []
-    start, k0 = first, 0
-    for k, c in enumerate(starts):
-        b = to_byte(c)
-        if b - start >= target:
-            spans.append((start, b, k0))
-            start, k0 = b, k
-    spans.append((start, to_byte(close), k0))
-    return spans if len(spans) > 1 else None
+    return cuts if len(cuts) > 1 else None
 
 
 def read_array_span(

@@ -224,6 +224,20 @@ def test_a_cut_json_array_reads_as_the_whole_file(tmp_path, name, target):
     assert got == whole  # same records "path[INDEX]", same failures, same order
 
 
+@pytest.mark.parametrize("name", ["a.json", "a.json.gz"])
+def test_a_json_array_over_the_whole_read_cap_is_cut_too(tmp_path, monkeypatch, name):
+    """Planning walks an array a chunk at a time: no size makes it read the file whole (or refuse it)."""
+    from sitroom.ingest import sources
+
+    path = tmp_path / name
+    _write(path, _array())
+    whole = list(read([str(path)]))
+    monkeypatch.setattr(sources, "MAX_GZ_BYTES", 1_000)  # the file is far over the cap now
+    assert list(read([str(path)])) == whole  # ... and read element by element
+    n, got = _cut_read(path, 3_000, mapping=None)
+    assert n > 3 and got == whole
+
+
 @pytest.mark.parametrize(
     "body",
     [
