@@ -277,18 +277,23 @@ def _run(
             store.write([ArticleResult(article=None, failures=(f,)) for f in failures])
         note("link", {})
         report.linked = link(store, cache)
+    if engine == "dask":
+        _sweep(out, done_only=True)
     report.seconds = round(time.perf_counter() - t0, 3)
     return report
 
 
-def _sweep(out: Path) -> None:
-    """Remove the half-written shard folders of workers killed in earlier runs (`.PID.tmp`): this run
-    holds the folder, and its local workers have not started. (Not with Dask: a task of a run that
-    was stopped may still be writing on a worker.)"""
+def _sweep(out: Path, *, done_only: bool = False) -> None:
+    """Remove the half-written shard folders of workers killed in earlier runs (`.ID.PID.tmp`): at the
+    start of a local run all of them (this run holds the folder, and its workers have not started);
+    with `done_only`, those of finished partitions only, whose shards are in place: all a Dask run may
+    remove, at its end, for a task of a run that was stopped may still be writing one (the task then
+    fails before it touches the finished shard; see `work.process_partition`)."""
     import shutil
 
     for d in (out / SHARDS).glob(".*.tmp"):
-        shutil.rmtree(d, ignore_errors=True)
+        if not done_only or is_done(out, d.name[1:].split(".", 1)[0]):
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def _earlier_plan(out: Path, inputs: tuple[str, ...]) -> Manifest | None:

@@ -228,6 +228,8 @@ def process_partition(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # a failed attempt (a full disk, say) leaves no half shard
         raise
+    if not tmp.is_dir():  # swept by a later run that found this partition finished: leave its shard be
+        raise FileNotFoundError(f"the shard being written in {tmp} was removed")
     shutil.rmtree(final, ignore_errors=True)  # a shard without marker is from a killed attempt
     os.replace(tmp, final)
     info = counts | {
