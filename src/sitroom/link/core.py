@@ -84,7 +84,8 @@ def _link_batch(store: Store, arts: list[stored.Art], cache: stored.FeatureCache
     con.execute("BEGIN TRANSACTION")
     try:
         idf = _update_idf(store, feats.values())
-        sources = _copy_sources(store, arts, feats, cache)
+        old: dict[str, Features] = {}  # provenance features of stored articles this batch meets
+        sources = _copy_sources(store, arts, feats, cache, old)
         placed_before = dict(
             con.execute(
                 "SELECT article_id, story_id FROM story_articles WHERE article_id IN "
@@ -108,7 +109,7 @@ def _link_batch(store: Store, arts: list[stored.Art], cache: stored.FeatureCache
         story_of = {aid: sid for aid, (sid, _) in placed.items()}
         placed_score = {aid: sc for aid, (_, sc) in placed.items()}
         touched = clusterer.touched()
-        links = _write_stories(store, touched, arts, feats, placed_score, mentions, story_of)
+        links = _write_stories(store, touched, arts, feats, placed_score, mentions, story_of, old)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -163,7 +164,11 @@ def _update_idf(store: Store, feats: Iterable[Features]):
 
 
 def _copy_sources(
-    store: Store, arts: list[stored.Art], feats: dict[str, Features], cache: stored.FeatureCache
+    store: Store,
+    arts: list[stored.Art],
+    feats: dict[str, Features],
+    cache: stored.FeatureCache,
+    known: dict[str, Features],
 ) -> dict[str, str]:
     """article id → the earliest earlier article (stored or in this batch) it is a copy of."""
     con = store.con
@@ -194,7 +199,7 @@ def _copy_sources(
             seen[k].append(a.id)
     old_ids = {o for new, o in stored_pairs}
     old = {x.id: x for x in stored.articles(store, list(old_ids))} if old_ids else {}
-    old_feats = stored.article_features(list(old.values()))
+    old_feats = stored.old_features(list(old.values()), known)
     order = {a.id: a.order for a in arts} | {x.id: x.order for x in old.values()}
     out = {}
     for a in arts:
@@ -271,6 +276,7 @@ def _write_stories(
     placed_score: dict[str, float | None],
     mentions: dict[str, dict[str, Any]],
     story_of: dict[str, str],
+    known: dict[str, Features],
 ) -> list[Link]:
     con = store.con
     tids = [s.id for s in touched]
@@ -283,7 +289,7 @@ def _write_stories(
     old_score = {aid: sc for aid, _, sc in old_rows}
     old_arts = {a.id: a for a in stored.articles(store, list(old_story))}
     old_mentions = stored.mentions(store, list(old_story))
-    all_feats = dict(feats) | stored.article_features(list(old_arts.values()))
+    all_feats = dict(feats) | stored.old_features(list(old_arts.values()), known)
     all_mentions = dict(mentions) | dict(old_mentions)
     members: dict[str, list[stored.Art]] = defaultdict(list)
     for aid, sid in old_story.items():

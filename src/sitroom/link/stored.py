@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sitroom.link import families
-from sitroom.link.features import Features, features, parse_day
+from sitroom.link.features import Features, features, parse_day, provenance_features
 
 if TYPE_CHECKING:
     from sitroom.store import Store
@@ -149,6 +149,16 @@ def mentions(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
             if d is not None:
                 m["sigs"].add((etype, place, d))
     return out
+
+
+def old_features(arts: Sequence[Art], known: dict[str, Features]) -> dict[str, Features]:
+    """`provenance_features` per article id: of stored articles a batch meets again (copy candidates,
+    members of the stories it extends), which only copy detection and provenance read. Taken from
+    `known` where it holds them; what is computed is added to it (a batch meets many twice)."""
+    for a in arts:
+        if a.id not in known:
+            known[a.id] = provenance_features(a.id, a.text)
+    return {a.id: known[a.id] for a in arts}
 
 
 def article_features(

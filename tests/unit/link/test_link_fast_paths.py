@@ -10,7 +10,16 @@ import numpy as np
 import pytest
 
 from sitroom.link import families
-from sitroom.link.features import _NUMBER, SHINGLE, _credit_re, credits_in, features, persons_in, words
+from sitroom.link.features import (
+    _NUMBER,
+    SHINGLE,
+    _credit_re,
+    credits_in,
+    features,
+    persons_in,
+    provenance_features,
+    words,
+)
 
 TEXTS = [
     "",
@@ -59,6 +68,17 @@ def test_one_tokenisation(text):
     assert f.shingles.tolist() == families.shingle_hashes(expected).tolist()
     assert f.persons == persons_in(text, ("Maria Lopez",), ("Niamey",))
     assert list(f.persons) == list(persons_in(text, ("Maria Lopez",), ("Niamey",)))
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_provenance_features_are_what_features_give_provenance(text):
+    """Stored articles a batch meets again get only what copy detection and provenance read: the same
+    values as the full features (the rest is left empty)."""
+    full, light = features("x", text, people=("Maria Lopez",)), provenance_features("x", text)
+    for field in ("numbers", "quotes", "credits", "text"):
+        assert getattr(light, field) == getattr(full, field)
+    assert np.array_equal(light.shingles, full.shingles)
+    assert (light.terms, light.keys, light.persons, light.day) == ({}, (), {}, None)
 
 
 _OLD_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
