@@ -66,15 +66,22 @@ def link_articles(
     cache = stored.FeatureCache(limit=0) if cache is None else cache
     cache.keep(order[:batch])
     total = LinkCounts()
+    # what copy detection and provenance read of the batch before, which the next one meets again as
+    # stored articles (views of its features without the terms: ~5 KB an article)
+    before: dict[str, Features] = {}
     with stored.gc_paused():
         for i in range(0, len(order), batch):
             arts = sorted(stored.articles(store, order[i : i + batch]), key=lambda a: a.order)
-            total = total + _link_batch(store, arts, cache)
+            total = total + _link_batch(store, arts, cache, before)
     return total
 
 
 # -- one batch ------------------------------------------------------------------------------------
-def _link_batch(store: Store, arts: list[stored.Art], cache: stored.FeatureCache) -> LinkCounts:
+def _link_batch(
+    store: Store, arts: list[stored.Art], cache: stored.FeatureCache, before: dict[str, Features]
+) -> LinkCounts:
+    """Link one batch; `before` holds the provenance features of the batch before, and this batch's
+    on return."""
     con = store.con
     ids = [a.id for a in arts]
     mentions = stored.mentions(store, ids)
@@ -84,7 +91,7 @@ def _link_batch(store: Store, arts: list[stored.Art], cache: stored.FeatureCache
     con.execute("BEGIN TRANSACTION")
     try:
         idf = _update_idf(store, feats.values())
-        old: dict[str, Features] = {}  # provenance features of stored articles this batch meets
+        old = dict(before)  # provenance features of stored articles this batch meets
         sources = _copy_sources(store, arts, feats, cache, old)
         placed_before = dict(
             con.execute(
@@ -114,6 +121,8 @@ def _link_batch(store: Store, arts: list[stored.Art], cache: stored.FeatureCache
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    before.clear()
+    before.update((i, stored.provenance_view(f)) for i, f in feats.items())
     new_ids = set(ids)
     mine = [x for x in links if x.article_id in new_ids]
     return LinkCounts(

@@ -130,6 +130,18 @@ def test_cached_features_give_the_same_stories(limit, split, batch):
     assert len(cache) == 0 and not cache._sigs  # linking took out what it used
 
 
+def test_what_a_batch_keeps_for_the_next_gives_the_same_stories(monkeypatch):
+    """Linking in batches keeps each batch's provenance features for the next, and computes those of
+    other stored articles once per batch: the same tables as computing them every time they are met."""
+    from sitroom.link import stored
+
+    _, kept, _ = _linked(None, 5, 5)
+    real = stored.provenance_features
+    monkeypatch.setattr(stored, "old_features", lambda arts, known: {a.id: real(a.id, a.text) for a in arts})
+    _, afresh, _ = _linked(None, 5, 5)
+    assert kept == afresh
+
+
 def test_the_cache_computes_what_linking_computes_and_skips_linked_articles():
     arts = _articles()
     ids = [a.id for a in arts]

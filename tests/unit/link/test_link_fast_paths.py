@@ -20,6 +20,7 @@ from sitroom.link.features import (
     provenance_features,
     words,
 )
+from sitroom.link.stored import provenance_view
 
 TEXTS = [
     "",
@@ -79,6 +80,7 @@ def test_provenance_features_are_what_features_give_provenance(text):
         assert getattr(light, field) == getattr(full, field)
     assert np.array_equal(light.shingles, full.shingles)
     assert (light.terms, light.keys, light.persons, light.day) == ({}, (), {}, None)
+    assert provenance_view(full) == light  # a linked batch's features kept for the next batch
 
 
 _OLD_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
