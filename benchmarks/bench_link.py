@@ -1,11 +1,12 @@
-"""Linking 10,000 articles against parsing them with spaCy, in one run.
+"""Linking 10,000 articles against parsing them, in one run.
 
 Texts are real news from the dev sets (ECB+ and GeoWebNews), repeated with light variations
 (another date, a changed number, a trailing outlet line, shuffled middle sentences) until there are
 --n of them: the mix of copies, near-copies and distinct stories a news crawl has. Linking is timed
 whole (features, MinHash/LSH, clustering, provenance, writes) on a store holding the articles;
-spaCy's full pipeline is timed on a sample (--parse-sample) and scaled to --n, since parsing 10,000
-articles takes about half an hour on this machine. Usage:
+Sitroom's full parse (`sitroom.nlp.parse`: spaCy's whole pipeline on numpy's BLAS with the parser and
+NER stepped, faster than stock spaCy) is timed on a sample (--parse-sample) and scaled to --n, since
+parsing 10,000 articles takes several minutes on this machine. Usage:
 
     python benchmarks/bench_link.py --dev ../shared/data/dev [--n 10000] [--parse-sample 300]
 """
@@ -97,7 +98,7 @@ def main() -> None:
         f"copies {info['copies']}, rewrites {info['rewrites']}"
     )
     print(f"link: {link_s:.1f} s ({len(rows) / link_s:.0f} articles/s)")
-    print(f"spaCy parse (scaled from {len(sample)}): {parse_s:.1f} s")
+    print(f"full parse (scaled from {len(sample)}): {parse_s:.1f} s")
     print(f"link / parse time ratio: {link_s / parse_s:.3f}")
 
 
