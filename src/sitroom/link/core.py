@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from sitroom.store import Store
 
 BATCH = stored.BATCH
+KEEP = 2 * BATCH  # provenance features kept across a link's batches, ~10 KB an article (`stored.Recent`)
 _PRECISION_RANK = {"facility": 0, "city": 1, "admin1": 2, "country": 3, "region": 4}
 
 
@@ -66,22 +67,22 @@ def link_articles(
     cache = stored.FeatureCache(limit=0) if cache is None else cache
     cache.keep(order[:batch])
     total = LinkCounts()
-    # what copy detection and provenance read of the batch before, which the next one meets again as
-    # stored articles (views of its features without the terms: ~5 KB an article)
-    before: dict[str, Features] = {}
+    # what copy detection and provenance read of the articles linked or met last, which later batches
+    # meet again as stored articles (views of features without the terms)
+    known = stored.Recent(KEEP)
     with stored.gc_paused():
         for i in range(0, len(order), batch):
             arts = sorted(stored.articles(store, order[i : i + batch]), key=lambda a: a.order)
-            total = total + _link_batch(store, arts, cache, before)
+            total = total + _link_batch(store, arts, cache, known)
     return total
 
 
 # -- one batch ------------------------------------------------------------------------------------
 def _link_batch(
-    store: Store, arts: list[stored.Art], cache: stored.FeatureCache, before: dict[str, Features]
+    store: Store, arts: list[stored.Art], cache: stored.FeatureCache, known: stored.Recent
 ) -> LinkCounts:
-    """Link one batch; `before` holds the provenance features of the batch before, and this batch's
-    on return."""
+    """Link one batch; `known` holds provenance features of stored articles (taken where it has them,
+    added to), and this batch's on return."""
     con = store.con
     ids = [a.id for a in arts]
     mentions = stored.mentions(store, ids)
@@ -91,8 +92,7 @@ def _link_batch(
     con.execute("BEGIN TRANSACTION")
     try:
         idf = _update_idf(store, feats.values())
-        old = dict(before)  # provenance features of stored articles this batch meets
-        sources = _copy_sources(store, arts, feats, cache, old)
+        sources = _copy_sources(store, arts, feats, cache, known)
         placed_before = dict(
             con.execute(
                 "SELECT article_id, story_id FROM story_articles WHERE article_id IN "
@@ -116,13 +116,12 @@ def _link_batch(
         story_of = {aid: sid for aid, (sid, _) in placed.items()}
         placed_score = {aid: sc for aid, (_, sc) in placed.items()}
         touched = clusterer.touched()
-        links = _write_stories(store, touched, arts, feats, placed_score, mentions, story_of, old)
+        links = _write_stories(store, touched, arts, feats, placed_score, mentions, story_of, known)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    before.clear()
-    before.update((i, stored.provenance_view(f)) for i, f in feats.items())
+    known.add(stored.provenance_view(f) for f in feats.values())
     new_ids = set(ids)
     mine = [x for x in links if x.article_id in new_ids]
     return LinkCounts(
@@ -177,7 +176,7 @@ def _copy_sources(
     arts: list[stored.Art],
     feats: dict[str, Features],
     cache: stored.FeatureCache,
-    known: dict[str, Features],
+    known: stored.Recent,
 ) -> dict[str, str]:
     """article id → the earliest earlier article (stored or in this batch) it is a copy of."""
     con = store.con
@@ -285,7 +284,7 @@ def _write_stories(
     placed_score: dict[str, float | None],
     mentions: dict[str, dict[str, Any]],
     story_of: dict[str, str],
-    known: dict[str, Features],
+    known: stored.Recent,
 ) -> list[Link]:
     con = store.con
     tids = [s.id for s in touched]

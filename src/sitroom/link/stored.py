@@ -11,6 +11,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -151,14 +152,40 @@ def mentions(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def old_features(arts: Sequence[Art], known: dict[str, Features]) -> dict[str, Features]:
-    """`provenance_features` per article id: of stored articles a batch meets again (copy candidates,
-    members of the stories it extends), which only copy detection and provenance read. Taken from
-    `known` where it holds them; what is computed is added to it (a batch meets many twice)."""
-    for a in arts:
-        if a.id not in known:
-            known[a.id] = provenance_features(a.id, a.text)
-    return {a.id: known[a.id] for a in arts}
+class Recent:
+    """What copy detection and provenance read of stored articles (`provenance_view`s), kept across the
+    batches of one link for those linked or met most recently, about `limit` of them: later batches
+    meet them again as copy candidates and members of the stories they extend (without it, a batch
+    recomputed the shingles of every earlier article of every story it extended). Within a batch all
+    it meets are kept; the oldest go when a batch ends."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._views: dict[str, Features] = {}  # oldest first
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    def of(self, a: Art) -> Features:
+        f = self._views.pop(a.id, None)
+        if f is None:
+            f = provenance_features(a.id, a.text)
+        self._views[a.id] = f  # the most recent last
+        return f
+
+    def add(self, views: Iterable[Features]) -> None:
+        """A linked batch's own (its features seen as `provenance_view`s); then drop the oldest."""
+        for f in views:
+            self._views.pop(f.article_id, None)
+            self._views[f.article_id] = f
+        for k in list(islice(self._views, max(0, len(self._views) - self.limit))):
+            del self._views[k]
+
+
+def old_features(arts: Sequence[Art], known: Recent) -> dict[str, Features]:
+    """Provenance features per article id of stored articles a batch meets again (copy candidates,
+    members of the stories it extends), which only copy detection and provenance read."""
+    return {a.id: known.of(a) for a in arts}
 
 
 def provenance_view(f: Features) -> Features:

@@ -124,3 +124,20 @@ def test_terms_come_in_the_same_order_whatever_the_hash_seed():
         for seed in ("0", "1", "2", "3")
     }
     assert len(runs) == 1, runs
+
+
+def test_recent_keeps_the_last_articles_it_linked_or_met():
+    from sitroom.link.stored import Art, Recent
+
+    def art(i: int) -> Art:
+        text = f"Text {i} of words here."
+        return Art(id=f"a{i}", published=None, outlet=None, title=None, text=text, ingested="")
+
+    known = Recent(limit=3)
+    first = known.of(art(1))
+    assert known.of(art(1)) is first and first == provenance_features("a1", art(1).text)
+    known.add(provenance_view(features(f"a{i}", art(i).text)) for i in (2, 3, 4))
+    assert len(known) == 3  # a1 was the oldest: gone at the batch's end
+    known.of(art(2))  # met again: the most recent now
+    known.add([provenance_view(features("a5", art(5).text))])
+    assert list(known._views) == ["a4", "a2", "a5"]
