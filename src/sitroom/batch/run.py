@@ -18,7 +18,7 @@ from typing import Any
 from sitroom.batch import engines
 from sitroom.batch.load import ShardUnreadable, link, link_cache, load_shards
 from sitroom.batch.manifest import Manifest, Partition, plan
-from sitroom.batch.work import DONE, SHARDS, finished, is_done, reading, save_known
+from sitroom.batch.work import DONE, SHARDS, finished, half_shards, is_done, reading, save_known
 from sitroom.config import Settings, load
 from sitroom.errors import UsageError
 from sitroom.records import ArticleResult, Failure, Stage
@@ -291,8 +291,8 @@ def _sweep(out: Path, *, done_only: bool = False) -> None:
     fails before it touches the finished shard; see `work.process_partition`)."""
     import shutil
 
-    for d in (out / SHARDS).glob(".*.tmp"):
-        if not done_only or is_done(out, d.name[1:].split(".", 1)[0]):
+    for pid, d in half_shards(out):
+        if not done_only or is_done(out, pid):
             shutil.rmtree(d, ignore_errors=True)
 
 

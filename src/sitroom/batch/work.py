@@ -34,6 +34,17 @@ def shard_dir(out: Path, pid: str) -> Path:
     return out / SHARDS / pid
 
 
+def half_shard(out: Path, pid: str) -> Path:
+    """Where this process writes a partition's shard until it is whole (then renamed to `shard_dir`)."""
+    return out / SHARDS / f".{pid}.{os.getpid()}.tmp"
+
+
+def half_shards(out: Path) -> Iterator[tuple[str, Path]]:
+    """(partition id, folder) of every half-written shard under `out`, this process's or another's."""
+    for d in (out / SHARDS).glob(".*.tmp"):
+        yield d.name[1:].split(".", 1)[0], d
+
+
 def marker(out: Path, pid: str) -> Path:
     return out / DONE / f"{pid}.json"
 
@@ -205,7 +216,7 @@ def process_partition(
                 yield item
 
     final = shard_dir(out, part.id)
-    tmp = out / SHARDS / f".{part.id}.{os.getpid()}.tmp"
+    tmp = half_shard(out, part.id)
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     writers = {

@@ -160,9 +160,10 @@ class _Stream:
 
     def _may_go_on(self, end: int) -> bool:
         """Whether the number decoded up to `end` could have more to it past the text read so far."""
-        return self.text[self.pos] in _NUMBER_START and _NUMBER_PART.match(self.text, end).end() == len(
-            self.text
-        )
+        if self.text[self.pos] not in _NUMBER_START:
+            return False
+        tail = _NUMBER_PART.match(self.text, end)  # always matches (maybe nothing)
+        return tail is not None and tail.end() == len(self.text)
 
     def _bad(self, e: json.JSONDecodeError) -> None:
         at = self.text[self.pos : e.pos]
