@@ -152,11 +152,12 @@ def link(store, cache=None) -> int | None:
 
 def roomy(store, first_mb: int, step: Callable[[], T]) -> T:
     """`step()` with DuckDB's memory capped at `first_mb`; while it fails for want of memory (having
-    rolled back), again with the cap doubled, then lifted."""
+    rolled back), again with the cap doubled, then lifted. A cap below what DuckDB holds already
+    cannot be set: that too is a cap too small."""
     mb: int | None = first_mb
     while True:
-        store.con.execute("RESET memory_limit" if mb is None else f"SET memory_limit = '{mb}MB'")
         try:
+            store.con.execute("RESET memory_limit" if mb is None else f"SET memory_limit = '{mb}MB'")
             return step()
         except Exception as e:
             if mb is None or not _out_of_memory(e):

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from sitroom.store import Store
 
 BATCH = stored.BATCH
-KEEP = 2 * BATCH  # provenance features kept across a link's batches, ~10 KB an article (`stored.Recent`)
 _PRECISION_RANK = {"facility": 0, "city": 1, "admin1": 2, "country": 3, "region": 4}
 
 
@@ -67,9 +66,7 @@ def link_articles(
     cache = stored.FeatureCache(limit=0) if cache is None else cache
     cache.keep(order[:batch])
     total = LinkCounts()
-    # what copy detection and provenance read of the articles linked or met last, which later batches
-    # meet again as stored articles (views of features without the terms)
-    known = stored.Recent(KEEP)
+    known = stored.Kept()  # what copy detection and provenance read of linked articles
     with stored.gc_paused():
         for i in range(0, len(order), batch):
             arts = sorted(stored.articles(store, order[i : i + batch]), key=lambda a: a.order)
@@ -79,10 +76,9 @@ def link_articles(
 
 # -- one batch ------------------------------------------------------------------------------------
 def _link_batch(
-    store: Store, arts: list[stored.Art], cache: stored.FeatureCache, known: stored.Recent
+    store: Store, arts: list[stored.Art], cache: stored.FeatureCache, known: stored.Kept
 ) -> LinkCounts:
-    """Link one batch; `known` holds provenance features of stored articles (taken where it has them,
-    added to), and this batch's on return."""
+    """Link one batch; `known` gives the provenance features of stored articles, and saves this batch's."""
     con = store.con
     ids = [a.id for a in arts]
     mentions = stored.mentions(store, ids)
@@ -117,11 +113,11 @@ def _link_batch(
         placed_score = {aid: sc for aid, (_, sc) in placed.items()}
         touched = clusterer.touched()
         links = _write_stories(store, touched, arts, feats, placed_score, mentions, story_of, known)
+        known.save(store, feats.values())
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    known.add(stored.provenance_view(f) for f in feats.values())
     new_ids = set(ids)
     mine = [x for x in links if x.article_id in new_ids]
     return LinkCounts(
@@ -176,7 +172,7 @@ def _copy_sources(
     arts: list[stored.Art],
     feats: dict[str, Features],
     cache: stored.FeatureCache,
-    known: stored.Recent,
+    known: stored.Kept,
 ) -> dict[str, str]:
     """article id → the earliest earlier article (stored or in this batch) it is a copy of."""
     con = store.con
@@ -207,7 +203,7 @@ def _copy_sources(
             seen[k].append(a.id)
     old_ids = {o for new, o in stored_pairs}
     old = {x.id: x for x in stored.articles(store, list(old_ids))} if old_ids else {}
-    old_feats = stored.old_features(list(old.values()), known)
+    old_feats = known.get(store, list(old.values()))
     order = {a.id: a.order for a in arts} | {x.id: x.order for x in old.values()}
     out = {}
     for a in arts:
@@ -284,20 +280,32 @@ def _write_stories(
     placed_score: dict[str, float | None],
     mentions: dict[str, dict[str, Any]],
     story_of: dict[str, str],
-    known: stored.Recent,
+    known: stored.Kept,
 ) -> list[Link]:
     con = store.con
     tids = [s.id for s in touched]
     old_rows = con.execute(
-        "SELECT article_id, story_id, story_score FROM story_articles WHERE story_id IN "
-        "(SELECT unnest(?::VARCHAR[]))",
+        "SELECT article_id, story_id, story_score, relation, derived_from, score, attribution_dropped, "
+        "family_id FROM story_articles WHERE story_id IN (SELECT unnest(?::VARCHAR[]))",
         [tids],
     ).fetchall()
-    old_story = {aid: sid for aid, sid, _ in old_rows}
-    old_score = {aid: sc for aid, _, sc in old_rows}
+    old_story = {r[0]: r[1] for r in old_rows}
+    old_score = {r[0]: r[2] for r in old_rows}
+    # a member's relation depends on the members before it only: those before the first new one keep theirs
+    settled = {
+        aid: Link(
+            article_id=aid,
+            relation=Relation(rel),
+            derived_from=src,
+            score=score,
+            attribution_dropped=bool(dropped),
+            family_id=family or "",
+        )
+        for aid, _, _, rel, src, score, dropped, family in old_rows
+    }
     old_arts = {a.id: a for a in stored.articles(store, list(old_story))}
     old_mentions = stored.mentions(store, list(old_story))
-    all_feats = dict(feats) | stored.old_features(list(old_arts.values()), known)
+    all_feats = dict(feats) | known.get(store, list(old_arts.values()))
     all_mentions = dict(mentions) | dict(old_mentions)
     members: dict[str, list[stored.Art]] = defaultdict(list)
     for aid, sid in old_story.items():
@@ -317,10 +325,12 @@ def _write_stories(
         story_events[member_story[e[1]]].append(e)
     for sid in tids:
         mem = members[sid]
-        links = provenance([Member(id=a.id, order=a.order, features=all_feats[a.id]) for a in mem])
+        links = provenance([Member(id=a.id, order=a.order, features=all_feats[a.id]) for a in mem], settled)
         all_links += links
         by_id = {a.id: a for a in mem}
         for x in links:
+            if settled.get(x.article_id) == x:
+                continue  # its row stands
             member_rows.append(
                 {
                     "article_id": x.article_id,

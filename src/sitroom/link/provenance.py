@@ -9,7 +9,7 @@ phrasing; an independent report shares the facts but not the order or the phrasi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -114,11 +114,18 @@ def rewrite_score(a: Features, src: Features, sents: Callable[[Features], Senten
     return round(0.5 * aligned * ordered + 0.25 * phrasing + 0.1 * numbers + 0.15 * _quote_share(a, src), 4)
 
 
-def provenance(members: Sequence[Member]) -> list[Link]:
-    """Relations of a story's members, in publication order."""
+def provenance(members: Sequence[Member], settled: Mapping[str, Link] | None = None) -> list[Link]:
+    """Relations of a story's members, in publication order. `settled`: links found before for some
+    members; a member's link depends on the members before it only, so those of the members before the
+    first one without a settled link are taken as they are."""
     ordered = sorted(members, key=lambda m: m.order)
     links: dict[str, Link] = {}
     kept: dict[str, Sentences] = {}
+    settled = settled or {}
+    start = 0
+    while start < len(ordered) and (x := settled.get(ordered[start].id)) is not None:
+        links[x.article_id] = x
+        start += 1
 
     def sents(f: Features) -> Sentences:
         got = kept.get(f.article_id)
@@ -126,7 +133,7 @@ def provenance(members: Sequence[Member]) -> list[Link]:
             got = kept[f.article_id] = sentence_sets(f.text)
         return got
 
-    for i, m in enumerate(ordered):
+    for i, m in enumerate(ordered[start:], start):
         if i == 0:
             links[m.id] = Link(article_id=m.id, relation=Relation.ORIGIN, family_id=m.id)
             continue

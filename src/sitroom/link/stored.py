@@ -10,11 +10,11 @@ import contextlib
 import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from itertools import islice
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyarrow as pa
 
 from sitroom.link import families
 from sitroom.link.features import Features, features, parse_day, provenance_features
@@ -152,46 +152,89 @@ def mentions(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
-class Recent:
-    """What copy detection and provenance read of stored articles (`provenance_view`s), kept across the
-    batches of one link for those linked or met most recently, about `limit` of them: later batches
-    meet them again as copy candidates and members of the stories they extend (without it, a batch
-    recomputed the shingles of every earlier article of every story it extended). Within a batch all
-    it meets are kept; the oldest go when a batch ends."""
+class Kept:
+    """Provenance features (`provenance_features`: what copy detection and provenance read) of linked
+    articles, which later batches meet again as copy candidates and members of the stories they
+    extend. Each batch saves its own in the store's `provenance_features` table as it is linked, so
+    meeting an article again is a read however long ago it was linked (recomputing them made each
+    batch of a long link slower than the last); an article linked before the table existed is
+    computed from its text once, then saved. What a batch met is held until the batch is saved (copy
+    detection and provenance meet many of the same articles)."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self._views: dict[str, Features] = {}  # oldest first
+    def __init__(self) -> None:
+        self._met: dict[str, Features] = {}
 
-    def __len__(self) -> int:
-        return len(self._views)
+    def get(self, store: Store, arts: Sequence[Art]) -> dict[str, Features]:
+        """Per article id, of these stored articles (with their texts)."""
+        out = {a.id: f for a in arts if (f := self._met.get(a.id)) is not None}
+        rest = [a for a in arts if a.id not in out]
+        if rest:
+            out |= _read_provenance(store, rest)
+            made = [provenance_features(a.id, a.text) for a in rest if a.id not in out]
+            _save_provenance(store, made)
+            out |= {f.article_id: f for f in made}
+        self._met |= out
+        return out
 
-    def of(self, a: Art) -> Features:
-        f = self._views.pop(a.id, None)
-        if f is None:
-            f = provenance_features(a.id, a.text)
-        self._views[a.id] = f  # the most recent last
-        return f
-
-    def add(self, views: Iterable[Features]) -> None:
-        """A linked batch's own (its features seen as `provenance_view`s); then drop the oldest."""
-        for f in views:
-            self._views.pop(f.article_id, None)
-            self._views[f.article_id] = f
-        for k in list(islice(self._views, max(0, len(self._views) - self.limit))):
-            del self._views[k]
-
-
-def old_features(arts: Sequence[Art], known: Recent) -> dict[str, Features]:
-    """Provenance features per article id of stored articles a batch meets again (copy candidates,
-    members of the stories it extends), which only copy detection and provenance read."""
-    return {a.id: known.of(a) for a in arts}
+    def save(self, store: Store, feats: Iterable[Features]) -> None:
+        """A batch's own, as it is linked (in its transaction)."""
+        _save_provenance(store, list(feats))
+        self._met.clear()
 
 
-def provenance_view(f: Features) -> Features:
-    """`f` as `provenance_features` gives it (what copy detection and provenance read), sharing its
-    arrays and text: to keep a linked batch's features for the next batch at a fraction of the memory."""
-    return replace(f, day=None, terms={}, keys=(), persons={})
+_PROVENANCE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("shingles", pa.binary()),
+        ("numbers", pa.list_(pa.string())),
+        ("quotes", pa.list_(pa.string())),
+        ("credits", pa.list_(pa.string())),
+    ]
+)
+
+
+def _save_provenance(store: Store, feats: Sequence[Features]) -> None:
+    if not feats:
+        return
+    tbl = pa.table(
+        {
+            "article_id": [f.article_id for f in feats],
+            "shingles": [f.shingles.astype("<u4", copy=False).tobytes() for f in feats],
+            "numbers": [sorted(f.numbers) for f in feats],
+            "quotes": [[" ".join(sorted(q)) for q in f.quotes] for f in feats],
+            "credits": [sorted(f.credits) for f in feats],
+        },
+        schema=_PROVENANCE_SCHEMA,
+    )
+    store.con.register("_provenance_rows", tbl)
+    try:
+        store.con.execute("INSERT INTO provenance_features SELECT * FROM _provenance_rows")
+    finally:
+        store.con.unregister("_provenance_rows")
+
+
+def _read_provenance(store: Store, arts: Sequence[Art]) -> dict[str, Features]:
+    """The saved provenance features of those of `arts` that have them."""
+    text = {a.id: a.text for a in arts}
+    rows = store.con.execute(
+        "SELECT article_id, shingles, numbers, quotes, credits FROM provenance_features "
+        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        [ids_param(text)],
+    ).fetchall()
+    return {
+        aid: Features(
+            article_id=aid,
+            day=None,
+            terms={},
+            keys=(),
+            numbers=frozenset(numbers),
+            quotes=tuple(frozenset(q.split()) for q in quotes),
+            credits=frozenset(credits),
+            text=text[aid],
+            shingles=np.frombuffer(shingles, dtype="<u4"),
+        )
+        for aid, shingles, numbers, quotes, credits in rows
+    }
 
 
 def article_features(

@@ -193,11 +193,28 @@ CREATE TABLE feed_seen (
 );
 """
 
+# What copy detection and provenance read of each linked article, saved when it is linked: later
+# batches compare new articles with the members of the stories they extend, and recomputing these
+# for every earlier member made each batch of a long link slower than the last. Shingles: the
+# sorted uint32 hashes of `sitroom.link.families.shingle_hashes`, little-endian; quotes: each quoted
+# passage's word set, sorted and joined by spaces. Articles linked before this table existed get
+# their row the first time a link meets them again.
+_PROVENANCE_FEATURES = """
+CREATE TABLE provenance_features (
+    article_id VARCHAR NOT NULL,   -- one row an article (linked once; no index: read by joins)
+    shingles BLOB NOT NULL,
+    numbers VARCHAR[] NOT NULL,
+    quotes VARCHAR[] NOT NULL,
+    credits VARCHAR[] NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_core_tables", _CORE),
     ("0002_lookup_indexes", _LOOKUP_INDEXES),
     ("0003_stories", _STORIES),
     ("0004_feed_seen", _FEED_SEEN),
+    ("0005_provenance_features", _PROVENANCE_FEATURES),
 )
 
 

@@ -101,11 +101,16 @@ def _tables(store) -> list[list[tuple]]:
     return out
 
 
-def _linked(limit: int | None, split: int = 0, batch: int = 5_000) -> tuple[list, list, FeatureCache | None]:
-    """Link the corpus (in two ingests when `split`; `batch` articles per link transaction), with a
-    cache of `limit` filled after each write (None: no cache)."""
+def _linked(
+    limit: int | None, split: int = 0, batch: int = 5_000, *, later_first: bool = False
+) -> tuple[list, list, FeatureCache | None]:
+    """Link the corpus (in two ingests when `split`, the later articles first when `later_first`;
+    `batch` articles per link transaction), with a cache of `limit` filled after each write (None: no
+    cache)."""
     arts = sorted(_articles(), key=lambda a: a.published or "")
     parts = [arts[:split], arts[split:]] if split else [arts]
+    if later_first:
+        parts.reverse()
     cache = FeatureCache(limit) if limit is not None else None
     with open_store(":memory:") as store:
         for part in parts:
@@ -130,16 +135,62 @@ def test_cached_features_give_the_same_stories(limit, split, batch):
     assert len(cache) == 0 and not cache._sigs  # linking took out what it used
 
 
-def test_what_a_batch_keeps_for_the_next_gives_the_same_stories(monkeypatch):
-    """Linking in batches keeps each batch's provenance features for the next, and computes those of
-    other stored articles once per batch: the same tables as computing them every time they are met."""
+@pytest.mark.parametrize(
+    ("split", "batch", "later_first"), [(5, 5, False), (0, 4, False), (7, 3, True), (4, 5_000, True)]
+)
+def test_saved_features_and_settled_links_give_the_same_stories(monkeypatch, split, batch, later_first):
+    """Linking reads the provenance features of articles linked before from the store and keeps the
+    links of a story's members before its first new one: the same tables as computing every feature
+    and every member's link again each time (also when an ingest brings articles older than the
+    members of the stories it extends)."""
+    from sitroom.link import core, stored
+
+    _, kept, _ = _linked(None, split, batch, later_first=later_first)
+    real = core.provenance
+    monkeypatch.setattr(
+        stored.Kept,
+        "get",
+        lambda self, store, arts: {a.id: stored.provenance_features(a.id, a.text) for a in arts},
+    )
+    monkeypatch.setattr(core, "provenance", lambda members, settled=None: real(members))
+    _, afresh, _ = _linked(None, split, batch, later_first=later_first)
+    assert kept == afresh
+
+
+def test_linked_articles_have_their_provenance_features_saved():
     from sitroom.link import stored
 
-    _, kept, _ = _linked(None, 5, 5)
-    real = stored.provenance_features
-    monkeypatch.setattr(stored, "old_features", lambda arts, known: {a.id: real(a.id, a.text) for a in arts})
-    _, afresh, _ = _linked(None, 5, 5)
-    assert kept == afresh
+    arts = _articles()
+    with open_store(":memory:") as store:
+        store.write([ArticleResult(article=a) for a in arts])
+        link_articles(store, batch=5)
+        rows = articles(store, [a.id for a in arts])
+        saved = stored._read_provenance(store, rows)
+        assert saved == {a.id: stored.provenance_features(a.id, a.text) for a in rows}
+        assert store.con.execute("SELECT count(*) FROM provenance_features").fetchone()[0] == len(arts)
+
+
+def test_a_store_linked_before_the_table_gets_its_rows_when_met_again():
+    """Articles linked before migration 0005 have no saved features: a later link computes those it
+    meets, saves them, and places the new articles as it would have."""
+    from sitroom.link import stored
+
+    arts = sorted(_articles(), key=lambda a: a.published or "")
+    with open_store(":memory:") as store:
+        store.write([ArticleResult(article=a) for a in arts[:6]])
+        link_articles(store)
+        store.con.execute("DELETE FROM provenance_features")
+        store.write([ArticleResult(article=a) for a in arts[6:]])
+        link_articles(store)
+        assert _picture(store) == _expected()
+        saved = [r[0] for r in store.con.execute("SELECT article_id FROM provenance_features").fetchall()]
+        met = set(saved)
+        assert len(met) == len(saved)  # one row an article
+        assert {a.id for a in arts[6:]} <= met and len(met) > len(arts) - 6  # some earlier ones, met again
+        rows = articles(store, list(met))
+        assert stored._read_provenance(store, rows) == {
+            a.id: stored.provenance_features(a.id, a.text) for a in rows
+        }
 
 
 def test_the_cache_computes_what_linking_computes_and_skips_linked_articles():

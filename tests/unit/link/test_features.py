@@ -4,7 +4,7 @@ import pytest
 
 from sitroom.link import families
 from sitroom.link.features import agency_aliases, credits_in, features, parse_day, stopwords
-from sitroom.link.provenance import Member, Relation, provenance, rewrite_score
+from sitroom.link.provenance import Link, Member, Relation, provenance, rewrite_score
 
 
 @pytest.mark.parametrize(
@@ -104,6 +104,29 @@ def test_provenance_copy_rewrite_independent():
         "r": (Relation.REWRITE, "o", True),
         "i": (Relation.INDEPENDENT, None, False),
     }
+
+
+def test_provenance_takes_settled_links_up_to_the_first_unsettled_member():
+    """Links found before stand for the members before the first member without one; from it on,
+    every link is found again (a newly met earlier article can be a later member's source)."""
+    orig = features("o", TEXT + " It was not clear how long they would stay, Reuters reported.")
+    copy = features("c", TEXT + " It was not clear how long they would stay, Reuters reported. Read more.")
+    members = [Member(id="o", order=(1,), features=orig), Member(id="c", order=(2,), features=copy)]
+    full = provenance(members)
+    marked = Link(
+        article_id="o", relation=Relation.ORIGIN, family_id="o", score=0.5
+    )  # tells where it came from
+    stale = Link(article_id="c", relation=Relation.INDEPENDENT, family_id="c")
+    assert provenance(members, {"o": marked}) == [marked, full[1]]
+    assert provenance(members, {"o": marked, "c": stale}) == [marked, stale]  # all settled: as they were
+    # an earlier member arrives: nothing after it is settled any more, the copy now derives from it
+    early = Member(id="e", order=(0,), features=features("e", orig.text))
+    got = provenance([*members, early], {"o": marked, "c": stale})
+    assert [(x.article_id, x.relation, x.derived_from) for x in got] == [
+        ("e", Relation.ORIGIN, None),
+        ("o", Relation.COPY, "e"),
+        ("c", Relation.COPY, "e"),
+    ]
 
 
 _JACKSON = (

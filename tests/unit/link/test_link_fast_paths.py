@@ -20,7 +20,6 @@ from sitroom.link.features import (
     provenance_features,
     words,
 )
-from sitroom.link.stored import provenance_view
 
 TEXTS = [
     "",
@@ -80,7 +79,6 @@ def test_provenance_features_are_what_features_give_provenance(text):
         assert getattr(light, field) == getattr(full, field)
     assert np.array_equal(light.shingles, full.shingles)
     assert (light.terms, light.keys, light.persons, light.day) == ({}, (), {}, None)
-    assert provenance_view(full) == light  # a linked batch's features kept for the next batch
 
 
 _OLD_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
@@ -126,18 +124,24 @@ def test_terms_come_in_the_same_order_whatever_the_hash_seed():
     assert len(runs) == 1, runs
 
 
-def test_recent_keeps_the_last_articles_it_linked_or_met():
-    from sitroom.link.stored import Art, Recent
+def test_kept_reads_what_was_saved_and_computes_and_saves_the_rest():
+    from sitroom.link.stored import Art, Kept
+    from sitroom.store import open_store
 
     def art(i: int) -> Art:
-        text = f"Text {i} of words here."
+        text = f'Text {i} of words here: "a quoted passage of words" said 3,000 people to AP.'
         return Art(id=f"a{i}", published=None, outlet=None, title=None, text=text, ingested="")
 
-    known = Recent(limit=3)
-    first = known.of(art(1))
-    assert known.of(art(1)) is first and first == provenance_features("a1", art(1).text)
-    known.add(provenance_view(features(f"a{i}", art(i).text)) for i in (2, 3, 4))
-    assert len(known) == 3  # a1 was the oldest: gone at the batch's end
-    known.of(art(2))  # met again: the most recent now
-    known.add([provenance_view(features("a5", art(5).text))])
-    assert list(known._views) == ["a4", "a2", "a5"]
+    def saved(store) -> int:
+        return store.con.execute("SELECT count(*) FROM provenance_features").fetchall()[0][0]
+
+    with open_store(":memory:") as store:
+        known = Kept()
+        first = known.get(store, [art(1)])["a1"]
+        assert first == provenance_features("a1", art(1).text)  # not saved before: computed, then saved
+        assert known.get(store, [art(1)])["a1"] is first and saved(store) == 1  # held within the batch
+        known.save(store, [features(f"a{i}", art(i).text) for i in (2, 3)])  # a batch's own, full features
+        assert saved(store) == 3 and not known._met
+        again = Kept().get(store, [art(i) for i in (1, 2, 3)])  # all read from the store
+        assert again == {f"a{i}": provenance_features(f"a{i}", art(i).text) for i in (1, 2, 3)}
+        assert saved(store) == 3
