@@ -136,9 +136,9 @@ def link_cache():
     return FeatureCache()
 
 
-def link(store, cache=None) -> int | None:
+def link(store, cache=None, on_batch: Callable[[int, int], None] | None = None) -> int | None:
     """Stories for all unlinked articles, when the link stage is installed; None when it is not.
-    `cache`: link features computed ahead (`link_cache`)."""
+    `cache`: link features computed ahead (`link_cache`); `on_batch`: as `link_articles` takes it."""
     try:
         from sitroom.link import link_articles
         from sitroom.link.stored import unlinked
@@ -146,7 +146,7 @@ def link(store, cache=None) -> int | None:
         return None
     store.con.execute("CHECKPOINT")  # the loads written out: their buffers can go
     todo = len(unlinked(store))  # counted here: a retry after running out of memory links only the rest
-    roomy(store, LINK_MEMORY, partial(link_articles, store, cache=cache))
+    roomy(store, LINK_MEMORY, partial(link_articles, store, cache=cache, on_batch=on_batch))
     return todo - len(unlinked(store))
 
 

@@ -55,6 +55,8 @@ class BatchReport:
         return not self.failed_partitions and not self.failed
 
 
+# (kind, info) as the run goes: start, done / failed (a partition), redo (an unreadable shard of an
+# earlier run), link (loading is over), linking (after each link batch: placed and todo articles)
 Progress = Callable[[str, dict[str, Any]], None]
 
 
@@ -276,7 +278,9 @@ def _run(
         if failures:
             store.write([ArticleResult(article=None, failures=(f,)) for f in failures])
         note("link", {})
-        report.linked = link(store, cache)
+        report.linked = link(
+            store, cache, on_batch=lambda placed, todo: note("linking", {"placed": placed, "todo": todo})
+        )
     if engine == "dask":
         _sweep(out, done_only=True)
     report.seconds = round(time.perf_counter() - t0, 3)

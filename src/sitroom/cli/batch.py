@@ -94,6 +94,8 @@ def batch(
                 err(f"partition {info['id']}: {info['error']}")
             elif kind == "link":
                 progress.update(task, description="linking stories")
+            elif kind == "linking":  # after each link batch of up to 5,000 articles
+                progress.update(task, description=f"linking stories: {info['placed']:,} of {info['todo']:,}")
 
         report = run_batch(
             paths,

@@ -11,7 +11,7 @@ import hashlib
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -54,10 +54,12 @@ def link_articles(
     *,
     batch: int = BATCH,
     cache: stored.FeatureCache | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
 ) -> LinkCounts:
     """Place stored articles that are in no story yet (all of them, or those of `article_ids`).
     Existing stories are extended, never reclustered; provenance is recomputed only in the stories
-    that received articles. `cache`: features computed ahead (the same ones; see `stored`)."""
+    that received articles. `cache`: features computed ahead (the same ones; see `stored`).
+    `on_batch(placed, todo)` after each batch (a day of news is dozens of them)."""
     store._check_writable()
     todo = stored.unlinked(store, list(article_ids) if article_ids is not None else None)
     if not todo:
@@ -71,6 +73,8 @@ def link_articles(
         for i in range(0, len(order), batch):
             arts = sorted(stored.articles(store, order[i : i + batch]), key=lambda a: a.order)
             total = total + _link_batch(store, arts, cache, known)
+            if on_batch is not None:
+                on_batch(total.articles, len(order))
     return total
 
 

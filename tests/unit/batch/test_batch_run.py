@@ -47,8 +47,10 @@ def run(tmp: Path, **kw):
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_local_engine_gives_the_same_events(tmp_path, expected, workers):
-    rep = run(tmp_path, workers=workers)
+    notes: list[tuple[str, dict]] = []
+    rep = run(tmp_path, workers=workers, on_progress=lambda kind, info: notes.append((kind, info)))
     assert rep.ok and rep.partitions >= 4 and rep.ran == rep.partitions
+    assert [info for kind, info in notes if kind == "linking"] == [{"placed": 11, "todo": 11}]
     assert rep.articles == 11 and rep.new == 11
     assert stored(tmp_path / "db.duckdb") == expected
     if workers == 2:

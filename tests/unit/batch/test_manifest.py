@@ -150,7 +150,7 @@ def test_several_workers_take_the_largest_partitions_first(tmp_path, monkeypatch
         return iter(())
 
     monkeypatch.setattr(engines, "run_pool", fake_pool)
-    monkeypatch.setattr(run_mod, "link", lambda store, cache=None: 0)
+    monkeypatch.setattr(run_mod, "link", lambda store, cache=None, on_batch=None: 0)
     db = str(tmp_path / "db.duckdb")
     run_batch([str(tmp_path)], tmp_path / "out", workers=2, db=db, target_bytes=1_000)
     assert len(seen) >= 2 and seen == sorted(seen, reverse=True)
