@@ -6,7 +6,9 @@ Texts are real news from the dev sets (ECB+ and GeoWebNews), repeated with light
 whole (features, MinHash/LSH, clustering, provenance, writes) on a store holding the articles;
 Sitroom's full parse (`sitroom.nlp.parse`: spaCy's whole pipeline on numpy's BLAS with the parser and
 NER stepped, faster than stock spaCy) is timed on a sample (--parse-sample) and scaled to --n, since
-parsing 10,000 articles takes several minutes on this machine. Usage:
+parsing 10,000 articles takes several minutes on this machine. Each link batch (5,000 articles) is
+timed too: with --n 50000 every batch extends the ~240 stories of the ones before, and a batch that
+costs more than the one before shows work growing with what is stored. Usage:
 
     python benchmarks/bench_link.py --dev ../shared/data/dev [--n 10000] [--parse-sample 300]
 """
@@ -57,6 +59,7 @@ def variants(texts: list[str], n: int, seed: int = 7) -> list[tuple[str, str, st
 
 
 def time_link(rows: list[tuple[str, str, str]]) -> tuple[float, dict]:
+    """Seconds to link `rows` on a store that holds them, with counts and each batch's seconds."""
     from sitroom.ingest import from_text
     from sitroom.link import link_articles
     from sitroom.records import ArticleResult
@@ -64,11 +67,13 @@ def time_link(rows: list[tuple[str, str, str]]) -> tuple[float, dict]:
 
     with open_store(":memory:") as store:
         store.write(ArticleResult(article=from_text(t, ref=r, published=p)) for r, p, t in rows)
-        t0 = time.perf_counter()
-        counts = link_articles(store)
-        took = time.perf_counter() - t0
+        marks = [time.perf_counter()]
+        counts = link_articles(store, on_batch=lambda placed, todo: marks.append(time.perf_counter()))
+        took = time.perf_counter() - marks[0]
         stories = store.con.execute("SELECT count(*) FROM stories").fetchall()[0][0]
-    return took, {"stories": stories, "copies": counts.copies, "rewrites": counts.rewrites}
+    batches = [round(b - a, 1) for a, b in zip(marks, marks[1:], strict=False)]
+    info = {"stories": stories, "copies": counts.copies, "rewrites": counts.rewrites, "batches": batches}
+    return took, info
 
 
 def time_parse(texts: list[str]) -> float:
@@ -97,7 +102,7 @@ def main() -> None:
         f"articles: {len(rows)} ({words} words); stories: {info['stories']}, "
         f"copies {info['copies']}, rewrites {info['rewrites']}"
     )
-    print(f"link: {link_s:.1f} s ({len(rows) / link_s:.0f} articles/s)")
+    print(f"link: {link_s:.1f} s ({len(rows) / link_s:.0f} articles/s); batch by batch: {info['batches']} s")
     print(f"full parse (scaled from {len(sample)}): {parse_s:.1f} s")
     print(f"link / parse time ratio: {link_s / parse_s:.3f}")
 
