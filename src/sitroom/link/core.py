@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from sitroom.store import Store
 
 BATCH = stored.BATCH
+AHEAD = 8  # stored copy candidates an article has read at a time
 _PRECISION_RANK = {"facility": 0, "city": 1, "admin1": 2, "country": 3, "region": 4}
 
 
@@ -205,17 +206,37 @@ def _copy_sources(
         for k in bands[a.id]:
             cands[a.id].update(seen[k])
             seen[k].append(a.id)
-    old_ids = {o for new, o in stored_pairs}
-    old = {x.id: x for x in stored.articles(store, list(old_ids))} if old_ids else {}
-    old_feats = known.get(store, list(old.values()))
-    order = {a.id: a.order for a in arts} | {x.id: x.order for x in old.values()}
-    out = {}
-    for a in arts:
-        for c in sorted(cands.get(a.id, ()), key=lambda c: order.get(c, (True,))):
-            f = feats.get(c) or old_feats.get(c)
-            if c != a.id and f is not None and families.is_copy(feats[a.id].shingles, f.shingles):
-                out[a.id] = c
-                break
+    order = {a.id: a.order for a in arts} | stored.orders(store, {o for _, o in stored_pairs})
+    ranked = {a.id: sorted(cands.get(a.id, ()), key=lambda c: order.get(c, (True,))) for a in arts}
+    # Each article takes the first candidate in order that it copies, mostly one of the first few:
+    # stored candidates are read in rounds, the next AHEAD each article reaches, not all at once (in a
+    # long run of a big story, tens of thousands of earlier copies share bands with a batch).
+    old_feats: dict[str, Features] = {}
+    read: set[str] = set()
+    at = dict.fromkeys(ranked, 0)
+    out: dict[str, str] = {}
+    while at:
+        need: set[str] = set()
+        for aid in list(at):
+            cs, i = ranked[aid], at[aid]
+            while i < len(cs):
+                c = cs[i]
+                f = feats.get(c) or old_feats.get(c)
+                if f is None and c not in read:
+                    need.update(x for x in cs[i : i + AHEAD] if x not in read and x not in feats)
+                    break
+                if c != aid and f is not None and families.is_copy(feats[aid].shingles, f.shingles):
+                    out[aid] = c
+                    i = len(cs)
+                    break
+                i += 1
+            if i < len(cs):
+                at[aid] = i
+            else:
+                del at[aid]
+        if need:
+            old_feats |= known.get(store, stored.articles(store, list(need)))
+            read |= need
     return out
 
 

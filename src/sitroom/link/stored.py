@@ -44,15 +44,20 @@ def order_key(published: str | None, ingested: str, aid: str) -> tuple:
     return (published is None, published or "", ingested, aid)
 
 
-def in_order(store: Store, ids: Sequence[str]) -> list[str]:
-    """These article ids in link order, read without the texts (a run's unlinked articles may be far
-    more than one batch's worth)."""
+def orders(store: Store, ids: Iterable[str]) -> dict[str, tuple]:
+    """The `order_key` of these stored articles, read without their texts."""
     rows = store.con.execute(
         "SELECT id, published, CAST(ingested_at AS VARCHAR) FROM articles "
         "WHERE id IN (SELECT unnest(?::VARCHAR[]))",
         [ids_param(ids)],
     ).fetchall()
-    return [r[0] for r in sorted(rows, key=lambda r: order_key(r[1], r[2] or "", r[0]))]
+    return {r[0]: order_key(r[1], r[2] or "", r[0]) for r in rows}
+
+
+def in_order(store: Store, ids: Sequence[str]) -> list[str]:
+    """These article ids in link order (a run's unlinked articles may be far more than one batch's
+    worth: read without the texts)."""
+    return [i for i, _ in sorted(orders(store, ids).items(), key=lambda kv: kv[1])]
 
 
 def ids_param(ids: Iterable[str]) -> list[str]:

@@ -233,3 +233,56 @@ def test_texts_are_read_one_batch_at_a_time(monkeypatch):
         store.write([ArticleResult(article=a) for a in arts])
         assert link_articles(store, batch=4).articles == len(arts)
     assert len(asked) >= 3 and max(asked) <= 4  # batches, and the members of stories they extend
+
+
+def _near_texts() -> tuple[str, list[str]]:
+    """A text, and three earlier ones sharing 19 of its 30 sentences (MinHash candidates, no copies)."""
+    import random
+
+    vocabulary = (
+        "troops base convoy border talks minister village river bridge market school rebels police army "
+        "city port airport fuel grain water aid camp general envoy court"
+    )
+    words = vocabulary.split()
+    rng = random.Random(5)
+
+    def sentence() -> str:
+        return " ".join(rng.choice(words) for _ in range(9)).capitalize() + "."
+
+    shared = [sentence() for _ in range(30)]
+    return " ".join(shared), [" ".join(shared[:19] + [sentence() for _ in range(11)]) for _ in range(3)]
+
+
+@pytest.mark.parametrize(("ahead", "rounds"), [(1, 4), (8, 1)])
+def test_stored_copy_candidates_are_read_a_few_at_a_time(monkeypatch, ahead, rounds):
+    """An article's stored copy candidates are read in order, `AHEAD` at a time, until one is a copy:
+    not every stored article that shares a band with the batch."""
+    from sitroom.ingest import from_text
+    from sitroom.link import core, families, stored
+
+    text, near = _near_texts()
+    olds = [from_text(t, ref=f"near{i}", published=f"2024-05-0{i + 1}") for i, t in enumerate(near)]
+    copy = from_text(text + " One more line.", ref="copy", published="2024-05-04")
+    new = from_text(text, ref="new", published="2024-05-09")
+    f_new = stored.provenance_features(new.id, new.text)
+    sigs = families.signatures(
+        [f_new.shingles, *(stored.provenance_features(a.id, a.text).shingles for a in olds)]
+    )
+    mine = set(families.band_keys(sigs[0]))
+    assert all(mine & set(families.band_keys(s)) for s in sigs[1:])  # all candidates ...
+    assert not any(
+        families.is_copy(f_new.shingles, stored.provenance_features(a.id, a.text).shingles) for a in olds
+    )
+    with open_store(":memory:") as store:
+        store.write([ArticleResult(article=a) for a in [*olds, copy]])
+        link_articles(store)
+        store.write([ArticleResult(article=new)])
+        arts = articles(store, [new.id])
+        monkeypatch.setattr(core, "AHEAD", ahead)
+        reads: list[list[str]] = []
+        real = stored.articles
+        monkeypatch.setattr(stored, "articles", lambda s, ids: reads.append(sorted(ids)) or real(s, ids))
+        got = core._copy_sources(store, arts, article_features(arts), FeatureCache(limit=0), stored.Kept())
+    assert got == {new.id: copy.id}
+    order = [a.id for a in [*olds, copy]]
+    assert len(reads) == rounds and [i for r in reads for i in sorted(r, key=order.index)] == order
