@@ -208,11 +208,19 @@ def _copy_sources(
             seen[k].append(a.id)
     order = {a.id: a.order for a in arts} | stored.orders(store, {o for _, o in stored_pairs})
     ranked = {a.id: sorted(cands.get(a.id, ()), key=lambda c: order.get(c, (True,))) for a in arts}
-    # Each article takes the first candidate in order that it copies, mostly one of the first few:
-    # stored candidates are read in rounds, the next AHEAD each article reaches, not all at once (in a
-    # long run of a big story, tens of thousands of earlier copies share bands with a batch).
-    old_feats: dict[str, Features] = {}
-    read: set[str] = set()
+    return _first_copies(ranked, feats, lambda ids: known.get(store, stored.articles(store, ids)))
+
+
+def _first_copies(
+    ranked: dict[str, list[str]],
+    feats: dict[str, Features],
+    read: Callable[[list[str]], dict[str, Features]],
+) -> dict[str, str]:
+    """Per article of the batch (`feats`), the first of its `ranked` candidates that it copies. Mostly one
+    of the first few: stored candidates are `read` in rounds, the next AHEAD each article reaches, not all
+    at once (in a long run of a big story, tens of thousands of earlier copies share bands with a batch)."""
+    old: dict[str, Features] = {}
+    asked: set[str] = set()
     at = dict.fromkeys(ranked, 0)
     out: dict[str, str] = {}
     while at:
@@ -221,9 +229,9 @@ def _copy_sources(
             cs, i = ranked[aid], at[aid]
             while i < len(cs):
                 c = cs[i]
-                f = feats.get(c) or old_feats.get(c)
-                if f is None and c not in read:
-                    need.update(x for x in cs[i : i + AHEAD] if x not in read and x not in feats)
+                f = feats.get(c) or old.get(c)
+                if f is None and c not in asked:
+                    need.update(x for x in cs[i : i + AHEAD] if x not in asked and x not in feats)
                     break
                 if c != aid and f is not None and families.is_copy(feats[aid].shingles, f.shingles):
                     out[aid] = c
@@ -235,8 +243,8 @@ def _copy_sources(
             else:
                 del at[aid]
         if need:
-            old_feats |= known.get(store, stored.articles(store, list(need)))
-            read |= need
+            old |= read(sorted(need))
+            asked |= need
     return out
 
 
