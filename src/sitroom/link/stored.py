@@ -1,5 +1,6 @@
 """Stored articles as the link stage reads them: rows, their mentions (places, actors, events) and the
-link features made of both; and `FeatureCache`, those features computed ahead of `link_articles`.
+link features made of both; `FeatureCache`, those features computed ahead of `link_articles`; and
+`Kept`, what copy detection and provenance read of linked articles, saved with them.
 
 Once an article is stored its row and its mentions never change (loads skip known articles), so
 features computed any time after the store took it are the ones linking would compute."""
