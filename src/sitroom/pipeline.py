@@ -156,10 +156,12 @@ def ingest(
     write_every: int = 256,
     mapping: str | dict[str, str] | None = None,
     items: Iterable[Article | Failure] | None = None,
+    on_link: Callable[[int, int], None] | None = None,
 ) -> IngestCounts:
     """Process sources into the store. Articles already stored (same content hash) are not parsed
     again, so a re-run after a crash resumes where the last committed batch ended. `items` (already
-    read articles and failures, e.g. new feed entries) replaces reading `sources`."""
+    read articles and failures, e.g. new feed entries) replaces reading `sources`. `on_link(placed,
+    todo)`: the link's progress, as `link_articles` gives it."""
     from sitroom.ingest import read
 
     counts = IngestCounts()
@@ -196,5 +198,5 @@ def ingest(
 
     # Every stored article in no story, not only this run's: a run killed between its last write and
     # this line left articles that the re-run skips as known, and they must still get their stories.
-    link_articles(store)
+    link_articles(store, on_batch=on_link)
     return counts

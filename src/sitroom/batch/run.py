@@ -56,7 +56,8 @@ class BatchReport:
 
 
 # (kind, info) as the run goes: start, done / failed (a partition), redo (an unreadable shard of an
-# earlier run), link (loading is over), linking (after each link batch: placed and todo articles)
+# earlier run), link (loading is over), linking (as the link starts and after each of its batches: placed
+# and todo articles)
 Progress = Callable[[str, dict[str, Any]], None]
 
 

@@ -94,7 +94,7 @@ def batch(
                 err(f"partition {info['id']}: {info['error']}")
             elif kind == "link":
                 progress.update(task, description="linking stories")
-            elif kind == "linking":  # after each link batch of up to 5,000 articles
+            elif kind == "linking":  # as the link starts, and after each of its batches of up to 5,000
                 progress.update(task, description=f"linking stories: {info['placed']:,} of {info['todo']:,}")
 
         report = run_batch(

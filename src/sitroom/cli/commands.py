@@ -108,7 +108,7 @@ def ingest(
         open_store(settings.db) as store,
         Progress(
             SpinnerColumn(),
-            TextColumn("{task.description} {task.completed} articles"),
+            TextColumn("{task.description}"),
             TimeElapsedColumn(),
             console=console,
             transient=True,
@@ -118,6 +118,8 @@ def ingest(
 
         def report(res) -> None:
             progress.advance(task)
+            n = int(progress.tasks[0].completed)
+            progress.update(task, description=f"ingesting: {n:,} articles")
             for f in res.failures:
                 console.print(f"[red]failed[/red] {esc(f.source)}: {f.code} {esc(f.message)}")
 
@@ -129,6 +131,9 @@ def ingest(
             stdin=sys.stdin,
             on_result=report,
             mapping=map_,
+            on_link=lambda placed, todo: progress.update(
+                task, description=f"linking stories: {placed:,} of {todo:,} articles"
+            ),
         )
     console.print(
         f"articles: {counts.new} new, {counts.known} already known, {counts.failed} failed; "

@@ -60,7 +60,7 @@ def link_articles(
     """Place stored articles that are in no story yet (all of them, or those of `article_ids`).
     Existing stories are extended, never reclustered; provenance is recomputed only in the stories
     that received articles. `cache`: features computed ahead (the same ones; see `stored`).
-    `on_batch(placed, todo)` after each batch (a day of news is dozens of them)."""
+    `on_batch(placed, todo)` as it starts and after each batch (a day of news is dozens of them)."""
     store._check_writable()
     todo = stored.unlinked(store, list(article_ids) if article_ids is not None else None)
     if not todo:
@@ -70,6 +70,8 @@ def link_articles(
     cache.keep(order[:batch])
     total = LinkCounts()
     known = stored.Kept()  # what copy detection and provenance read of linked articles
+    if on_batch is not None:
+        on_batch(0, len(order))
     with stored.gc_paused():
         for i in range(0, len(order), batch):
             arts = sorted(stored.articles(store, order[i : i + batch]), key=lambda a: a.order)

@@ -50,7 +50,10 @@ def test_local_engine_gives_the_same_events(tmp_path, expected, workers):
     notes: list[tuple[str, dict]] = []
     rep = run(tmp_path, workers=workers, on_progress=lambda kind, info: notes.append((kind, info)))
     assert rep.ok and rep.partitions >= 4 and rep.ran == rep.partitions
-    assert [info for kind, info in notes if kind == "linking"] == [{"placed": 11, "todo": 11}]
+    assert [info for kind, info in notes if kind == "linking"] == [
+        {"placed": 0, "todo": 11},
+        {"placed": 11, "todo": 11},
+    ]
     assert rep.articles == 11 and rep.new == 11
     assert stored(tmp_path / "db.duckdb") == expected
     if workers == 2:
@@ -330,3 +333,16 @@ def test_one_big_gzipped_table_is_cut_into_row_ranges_for_several_workers(tmp_pa
     assert rep.ok and rep.partitions >= 4 and rep.ran == rep.partitions
     assert rep.articles == 11
     assert stored(tmp_path / "db.duckdb") == want
+
+
+def test_ingest_tells_the_links_progress_and_stores_what_batch_stores(tmp_path, expected):
+    """`sitroom ingest`'s path (one process, no shards) gives the batch engine's events, and reports the
+    link as it starts and after its batch."""
+    from sitroom.pipeline import ingest
+    from sitroom.store import open_store
+
+    seen: list[tuple[int, int]] = []
+    with open_store(tmp_path / "db.duckdb") as store:
+        got = ingest([str(EXAMPLES)], store, on_link=lambda placed, todo: seen.append((placed, todo)))
+    assert got.new == 11 and seen == [(0, 11), (11, 11)]
+    assert stored(tmp_path / "db.duckdb") == expected

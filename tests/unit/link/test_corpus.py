@@ -91,7 +91,7 @@ def test_linking_tells_its_progress_after_each_batch():
     with open_store(":memory:") as store:
         store.write([ArticleResult(article=a) for a in _articles()])
         link_articles(store, batch=5, on_batch=lambda placed, todo: seen.append((placed, todo)))
-    assert seen == [(5, 12), (10, 12), (12, 12)]
+    assert seen == [(0, 12), (5, 12), (10, 12), (12, 12)]
 
 
 def test_relinking_is_a_no_op():
