@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from sitroom.batch.work import finished, marker, read_json, shard_dir
+from sitroom.batch.work import finished, marker, read_json, shard_dir, shard_tables
 from sitroom.store import WriteCounts
 
 LOADED = "loaded"
@@ -35,15 +35,14 @@ def loaded_marker(out: Path, pid: str) -> Path:
 
 
 def read_shard(out: Path, pid: str) -> dict:
-    """The shard's Arrow tables, shaped as `store.rows.TABLES` (a table with no rows may be absent
-    from a shard written by an older version: it is then empty)."""
+    """The shard's Arrow tables, shaped as `work.SHARD_TABLES` (a table with no rows may be absent
+    from a shard written by an older version: it is then empty; one without link features has
+    them computed by the link)."""
     import pyarrow.parquet as pq
-
-    from sitroom.store import rows
 
     d = shard_dir(out, pid)
     tables = {}
-    for name, schema in rows.TABLES.items():
+    for name, schema in shard_tables().items():
         f = d / f"{name}.parquet"
         tables[name] = pq.read_table(f, schema=schema) if f.exists() else schema.empty_table()
     return tables
@@ -126,19 +125,9 @@ def load_shards(
     return total
 
 
-def link_cache():
-    """A `FeatureCache` for the link at the end of the run, None without the link stage. Worth it when
-    workers parse in other processes: this one then computes link features while they work."""
-    try:
-        from sitroom.link.stored import FeatureCache
-    except ImportError:
-        return None
-    return FeatureCache()
-
-
-def link(store, cache=None, on_batch: Callable[[int, int], None] | None = None) -> int | None:
+def link(store, on_batch: Callable[[int, int], None] | None = None) -> int | None:
     """Stories for all unlinked articles, when the link stage is installed; None when it is not.
-    `cache`: link features computed ahead (`link_cache`); `on_batch`: as `link_articles` takes it."""
+    `on_batch`: as `link_articles` takes it."""
     try:
         from sitroom.link import link_articles
         from sitroom.link.stored import unlinked
@@ -146,7 +135,7 @@ def link(store, cache=None, on_batch: Callable[[int, int], None] | None = None) 
         return None
     store.con.execute("CHECKPOINT")  # the loads written out: their buffers can go
     todo = len(unlinked(store))  # counted here: a retry after running out of memory links only the rest
-    roomy(store, LINK_MEMORY, partial(link_articles, store, cache=cache, on_batch=on_batch))
+    roomy(store, LINK_MEMORY, partial(link_articles, store, on_batch=on_batch))
     return todo - len(unlinked(store))
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sitroom.batch import engines
-from sitroom.batch.load import ShardUnreadable, link, link_cache, load_shards
+from sitroom.batch.load import ShardUnreadable, link, load_shards
 from sitroom.batch.manifest import Manifest, Partition, plan
 from sitroom.batch.work import DONE, SHARDS, finished, half_shards, is_done, reading, save_known
 from sitroom.config import Settings, load
@@ -236,9 +236,6 @@ def _run(
         )
         note("failed", {"id": pid, "label": label, "error": error})
 
-    # with workers in other processes this one is idle between shards: it computes the link features
-    # of each loaded shard then, and the serial link at the end has less to do (the same stories)
-    cache = link_cache() if engine == "dask" or workers > 1 else None
     with open_store(db_path) as store:
         # one checkpoint when the run ends rather than one per 16 MB of log mid-load: less work, and a
         # file about half the size (checkpoints during a bulk load leave it fragmented)
@@ -258,7 +255,7 @@ def _run(
                 )
                 continue
             try:
-                loaded = _load(store, out, manifest, report, how, only=[pid])
+                _load(store, out, manifest, report, how, only=[pid])
             except ShardUnreadable as e:  # damaged on disk: its marker is gone, a re-run redoes it
                 fail(pid, e)
                 continue
@@ -273,14 +270,12 @@ def _run(
             pid_w = int(got.get("pid", 0))
             report.peak_mb[pid_w] = max(report.peak_mb.get(pid_w, 0), int(got.get("peak_mb", 0)))
             note("done", got)
-            if cache is not None:
-                cache.add(store, loaded)
         _load(store, out, manifest, report, how, on_unreadable=fail)
         if failures:
             store.write([ArticleResult(article=None, failures=(f,)) for f in failures])
         note("link", {})
         report.linked = link(
-            store, cache, on_batch=lambda placed, todo: note("linking", {"placed": placed, "todo": todo})
+            store, on_batch=lambda placed, todo: note("linking", {"placed": placed, "todo": todo})
         )
     if engine == "dask":
         _sweep(out, done_only=True)
@@ -360,18 +355,9 @@ def _load(
     how: dict,
     only: list[str] | None = None,
     on_unreadable: Callable[[str, ShardUnreadable], None] | None = None,
-) -> list[str]:
-    """Load the done shards read `how` (of `only`, or all); the article ids of the shards it loaded."""
-    ids: list[str] = []
+) -> None:
+    """Load the done shards read `how` (of `only`, or all)."""
     pids = only if only is not None else [p.id for p in manifest.partitions]
-    counts = load_shards(
-        store,
-        out,
-        pids,
-        on_loaded=lambda _pid, _counts, got: ids.extend(got),
-        on_unreadable=on_unreadable,
-        how=how,
-    )
+    counts = load_shards(store, out, pids, on_unreadable=on_unreadable, how=how)
     report.new += counts.new
     report.stored_events += counts.events
-    return ids

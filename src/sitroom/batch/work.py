@@ -30,6 +30,16 @@ KNOWN = "known_ids.npy"
 CHUNK = 256  # results per Parquet row group: bounded memory whatever the partition size
 
 
+def shard_tables() -> dict[str, Any]:
+    """A shard's tables and their Arrow schemas: the store's (`rows.TABLES`), and the link features
+    of its articles (`link.stored.LINK_FEATURES`), computed here beside the parse so that the one
+    writer does not compute them."""
+    from sitroom.link.stored import LINK_FEATURES
+    from sitroom.store import rows
+
+    return dict(rows.TABLES) | {"link_features": LINK_FEATURES}
+
+
 def shard_dir(out: Path, pid: str) -> Path:
     return out / SHARDS / pid
 
@@ -189,6 +199,7 @@ def process_partition(
     way (`reading`) returns its marker without work."""
     import pyarrow.parquet as pq
 
+    from sitroom.link.stored import table_features
     from sitroom.pipeline import process_articles
     from sitroom.store import rows
 
@@ -220,7 +231,7 @@ def process_partition(
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     writers = {
-        name: pq.ParquetWriter(tmp / f"{name}.parquet", schema) for name, schema in rows.TABLES.items()
+        name: pq.ParquetWriter(tmp / f"{name}.parquet", schema) for name, schema in shard_tables().items()
     }
     seen: set[str] = set()
     try:
@@ -229,6 +240,7 @@ def process_partition(
             while chunk := list(islice(results, CHUNK)):
                 _count(chunk, counts, codes, examples)
                 tables = rows.tables(chunk, skip=seen)
+                tables["link_features"] = table_features(tables)
                 seen.update(r.article.id for r in chunk if r.article is not None)
                 for name, table in tables.items():
                     if table.num_rows:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 
 from sitroom.link import families, stored
@@ -54,20 +55,18 @@ def link_articles(
     article_ids: Iterable[str] | None = None,
     *,
     batch: int = BATCH,
-    cache: stored.FeatureCache | None = None,
     on_batch: Callable[[int, int], None] | None = None,
 ) -> LinkCounts:
     """Place stored articles that are in no story yet (all of them, or those of `article_ids`).
     Existing stories are extended, never reclustered; provenance is recomputed only in the stories
-    that received articles. `cache`: features computed ahead (the same ones; see `stored`).
-    `on_batch(placed, todo)` as it starts and after each batch (a day of news is dozens of them)."""
+    that received articles. Link features saved with an article (`stored.features_for`) are read,
+    the rest computed and saved. `on_batch(placed, todo)` as it starts and after each batch (a day
+    of news is dozens of them)."""
     store._check_writable()
     todo = stored.unlinked(store, list(article_ids) if article_ids is not None else None)
     if not todo:
         return LinkCounts()
     order = stored.in_order(store, todo)
-    cache = stored.FeatureCache(limit=0) if cache is None else cache
-    cache.keep(order[:batch])
     total = LinkCounts()
     known = stored.Kept()  # what copy detection and provenance read of linked articles
     if on_batch is not None:
@@ -75,27 +74,25 @@ def link_articles(
     with stored.gc_paused():
         for i in range(0, len(order), batch):
             arts = sorted(stored.articles(store, order[i : i + batch]), key=lambda a: a.order)
-            total = total + _link_batch(store, arts, cache, known)
+            total = total + _link_batch(store, arts, known)
             if on_batch is not None:
                 on_batch(total.articles, len(order))
     return total
 
 
 # -- one batch ------------------------------------------------------------------------------------
-def _link_batch(
-    store: Store, arts: list[stored.Art], cache: stored.FeatureCache, known: stored.Kept
-) -> LinkCounts:
+def _link_batch(store: Store, arts: list[stored.Art], known: stored.Kept) -> LinkCounts:
     """Link one batch; `known` gives the provenance features of stored articles, and saves this batch's."""
     con = store.con
     ids = [a.id for a in arts]
     mentions = stored.mentions(store, ids)
-    feats = cache.features(arts, mentions)
+    feats, minhash, unsaved = stored.features_for(store, arts, mentions)
     sigs = {a.id: set(mentions[a.id]["sigs"]) if a.id in mentions else set() for a in arts}
 
     con.execute("BEGIN TRANSACTION")
     try:
         idf = _update_idf(store, feats.values())
-        sources = _copy_sources(store, arts, feats, cache, known)
+        sources = _copy_sources(store, arts, feats, minhash, known)
         placed_before = dict(
             con.execute(
                 "SELECT article_id, story_id FROM story_articles WHERE article_id IN "
@@ -120,7 +117,7 @@ def _link_batch(
         placed_score = {aid: sc for aid, (_, sc) in placed.items()}
         touched = clusterer.touched()
         links = _write_stories(store, touched, arts, feats, placed_score, mentions, story_of, known)
-        known.save(store, feats.values())
+        known.save(store, unsaved)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -178,13 +175,12 @@ def _copy_sources(
     store: Store,
     arts: list[stored.Art],
     feats: dict[str, Features],
-    cache: stored.FeatureCache,
+    minhash: dict[str, np.ndarray],
     known: stored.Kept,
 ) -> dict[str, str]:
     """article id → the earliest earlier article (stored or in this batch) it is a copy of."""
     con = store.con
-    sigs = cache.signatures({a.id: feats[a.id] for a in arts})
-    bands = {a.id: families.band_keys(s) for a, s in zip(arts, sigs, strict=True)}
+    bands = {a.id: families.band_keys(minhash[a.id]) for a in arts}
     tbl = pa.table(
         {
             "band_key": pa.array([k for a in arts for k in bands[a.id]], pa.int64()),

@@ -1,6 +1,6 @@
 """Stored articles as the link stage reads them: rows, their mentions (places, actors, events) and the
-link features made of both; `FeatureCache`, those features computed ahead of `link_articles`; and
-`Kept`, what copy detection and provenance read of linked articles, saved with them.
+link features made of both, saved in `link_features` (by a batch run's workers with the parse, else by the
+link); and `Kept`, what copy detection and provenance read of linked articles.
 
 Once an article is stored its row and its mentions never change (loads skip known articles), so
 features computed any time after the store took it are the ones linking would compute."""
@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from sitroom.link.features import Features, features, parse_day, provenance_feat
 if TYPE_CHECKING:
     from sitroom.store import Store
 
-BATCH = 5_000  # articles linked in one transaction, and the most a FeatureCache holds
+BATCH = 5_000  # articles linked in one transaction
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +106,57 @@ def articles(store: Store, ids: Sequence[str]) -> list[Art]:
 
 def mentions(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Per article: gazetteer ids and countries of its places, actor keys, events (for signatures)."""
+    p = [ids_param(ids)]
+    con = store.con
+    places = con.execute(
+        "SELECT article_id, gazetteer_id, country, text FROM places "
+        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        p,
+    ).fetchall()
+    actors = con.execute(
+        "SELECT article_id, coalesce(actor_id, name), kind, name, text FROM actors "
+        "WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND coalesce(actor_id, name) IS NOT NULL",
+        p,
+    ).fetchall()
+    events = con.execute(
+        f"SELECT {', '.join(_MENTION_EVENT_COLUMNS)} FROM events "
+        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        p,
+    ).fetchall()
+    return _mentions(places, actors, events)
+
+
+_MENTION_EVENT_COLUMNS = (
+    "article_id", "event_type", "location_gazetteer_id", "location_country", "date_value", "date_precision",
+    "date_basis", "negated",
+)  # fmt: skip
+
+
+def mentions_of(tables: Mapping[str, pa.Table]) -> dict[str, dict[str, Any]]:
+    """`mentions` of the articles in Arrow tables shaped as the store's (a worker's shard, before the
+    store has them): the same rows give the same mentions."""
+
+    def cols(name: str, *columns: str) -> list[tuple]:
+        t = tables[name]
+        return list(zip(*(t.column(c).to_pylist() for c in columns), strict=True)) if t.num_rows else []
+
+    actors = [
+        (aid, actor_id if actor_id is not None else name, kind, name, text)
+        for aid, actor_id, kind, name, text in cols(
+            "actors", "article_id", "actor_id", "kind", "name", "text"
+        )
+        if actor_id is not None or name is not None
+    ]
+    return _mentions(
+        cols("places", "article_id", "gazetteer_id", "country", "text"),
+        actors,
+        cols("events", *_MENTION_EVENT_COLUMNS),
+    )
+
+
+def _mentions(
+    places: Iterable[tuple], actors: Iterable[tuple], events: Iterable[tuple]
+) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = defaultdict(
         lambda: {
             "places": set(),
@@ -117,34 +168,20 @@ def mentions(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
             "others": set(),
         }
     )
-    p = [ids_param(ids)]
-    con = store.con
-    for aid, gid, country, text in con.execute(
-        "SELECT article_id, gazetteer_id, country, text FROM places "
-        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-        p,
-    ).fetchall():
+    for aid, gid, country, text in places:
         if gid:
             out[aid]["places"].add(gid)
         if text:
             out[aid]["others"].add(text)
         if country:
             out[aid]["countries"].add(country)
-    for aid, key, kind, name, text in con.execute(
-        "SELECT article_id, coalesce(actor_id, name), kind, name, text FROM actors "
-        "WHERE article_id IN (SELECT unnest(?::VARCHAR[])) AND coalesce(actor_id, name) IS NOT NULL",
-        p,
-    ).fetchall():
+    for aid, key, kind, name, text in actors:
         out[aid]["actors"].add(key)
         if kind == "person" and name:
             out[aid]["people"].add(name)
         elif kind != "person" and text:
             out[aid]["others"].add(text)
-    for aid, etype, gid, country, value, prec, basis, negated in con.execute(
-        "SELECT article_id, event_type, location_gazetteer_id, location_country, date_value, date_precision, "
-        "date_basis, negated FROM events WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
-        p,
-    ).fetchall():
+    for aid, etype, gid, country, value, prec, basis, negated in events:
         m = out[aid]
         if etype:
             m["types"].add(etype)
@@ -159,13 +196,12 @@ def mentions(store: Store, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
 
 
 class Kept:
-    """Provenance features (`provenance_features`: what copy detection and provenance read) of linked
-    articles, which later batches meet again as copy candidates and members of the stories they
-    extend. Each batch saves its own in the store's `provenance_features` table as it is linked, so
-    meeting an article again is a read however long ago it was linked (recomputing them made each
-    batch of a long link slower than the last); an article linked before the table existed is
-    computed from its text once, then saved. What a batch met is held until the batch is saved (copy
-    detection and provenance meet many of the same articles)."""
+    """Provenance features (what copy detection and provenance read) of linked articles, which later
+    batches meet again as copy candidates and members of the stories they extend: read from
+    `link_features` however long ago an article was linked (recomputing them made each batch of a
+    long link slower than the last); an article linked before the store kept them is computed from
+    its text once, then saved. What a batch met is held until the batch is saved (copy detection and
+    provenance meet many of the same articles)."""
 
     def __init__(self) -> None:
         self._met: dict[str, Features] = {}
@@ -175,72 +211,150 @@ class Kept:
         out = {a.id: f for a in arts if (f := self._met.get(a.id)) is not None}
         rest = [a for a in arts if a.id not in out]
         if rest:
-            out |= _read_provenance(store, rest)
+            out |= _read(store, rest, full=False)[0]
             made = [provenance_features(a.id, a.text) for a in rest if a.id not in out]
-            _save_provenance(store, made)
+            save(store, feature_table(made))
             out |= {f.article_id: f for f in made}
         self._met |= out
         return out
 
-    def save(self, store: Store, feats: Iterable[Features]) -> None:
-        """A batch's own, as it is linked (in its transaction)."""
-        _save_provenance(store, list(feats))
+    def save(self, store: Store, table: pa.Table | None) -> None:
+        """A batch's features that were not saved before (in its transaction)."""
+        if table is not None:
+            save(store, table)
         self._met.clear()
 
 
-_PROVENANCE_SCHEMA = pa.schema(
+# One row an article: the provenance part always; the story part and the MinHash signature (None:
+# a row of provenance features only) for articles saved before they were linked.
+LINK_FEATURES = pa.schema(
     [
         ("article_id", pa.string()),
         ("shingles", pa.binary()),
         ("numbers", pa.list_(pa.string())),
         ("quotes", pa.list_(pa.string())),
         ("credits", pa.list_(pa.string())),
+        ("day", pa.date32()),
+        ("terms", pa.list_(pa.string())),
+        ("weights", pa.list_(pa.float64())),
+        ("keys", pa.list_(pa.string())),
+        ("persons", pa.list_(pa.string())),
+        ("person_weights", pa.list_(pa.float64())),
+        ("minhash", pa.binary()),
     ]
 )
 
 
-def _save_provenance(store: Store, feats: Sequence[Features]) -> None:
-    if not feats:
-        return
-    tbl = pa.table(
+def feature_table(feats: Sequence[Features], minhash: Sequence[np.ndarray] | None = None) -> pa.Table:
+    """Rows of `link_features`: with `minhash` (one signature per feature, in order) whole rows,
+    without it rows of the provenance part only."""
+    n = len(feats)
+
+    def story(get: Callable[[Features], Any]) -> list[Any]:  # NULLs in rows of the provenance part
+        return [get(f) for f in feats] if minhash is not None else [None] * n
+
+    return pa.table(
         {
             "article_id": [f.article_id for f in feats],
             "shingles": [f.shingles.astype("<u4", copy=False).tobytes() for f in feats],
             "numbers": [sorted(f.numbers) for f in feats],
             "quotes": [[" ".join(sorted(q)) for q in f.quotes] for f in feats],
             "credits": [sorted(f.credits) for f in feats],
+            "day": story(lambda f: f.day),
+            "terms": story(lambda f: list(f.terms)),
+            "weights": story(lambda f: list(f.terms.values())),
+            "keys": story(lambda f: list(f.keys)),
+            "persons": story(lambda f: list(f.persons)),
+            "person_weights": story(lambda f: list(f.persons.values())),
+            "minhash": [m.astype("<u8", copy=False).tobytes() for m in minhash]
+            if minhash is not None
+            else [None] * n,
         },
-        schema=_PROVENANCE_SCHEMA,
+        schema=LINK_FEATURES,
     )
-    store.con.register("_provenance_rows", tbl)
+
+
+def computed(
+    arts: Sequence[Art], mentions: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Features], dict[str, np.ndarray]]:
+    """Link features and MinHash signatures of these articles, computed."""
+    feats = article_features(arts, mentions)
+    return feats, dict(zip(feats, families.signatures(f.shingles for f in feats.values()), strict=True))
+
+
+def save(store: Store, table: pa.Table) -> None:
+    if not table.num_rows:
+        return
+    store.con.register("_link_feature_rows", table)
     try:
-        store.con.execute("INSERT INTO provenance_features SELECT * FROM _provenance_rows")
+        store.con.execute("INSERT INTO link_features BY NAME SELECT * FROM _link_feature_rows")
     finally:
-        store.con.unregister("_provenance_rows")
+        store.con.unregister("_link_feature_rows")
 
 
-def _read_provenance(store: Store, arts: Sequence[Art]) -> dict[str, Features]:
-    """The saved provenance features of those of `arts` that have them."""
+def features_for(
+    store: Store, arts: Sequence[Art], mentions: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Features], dict[str, np.ndarray], pa.Table | None]:
+    """Link features and MinHash signatures of these unlinked articles, in their order: read where
+    they were saved with the article (a batch run's workers compute them with the parse), computed
+    for the rest, whose rows come third (to save with the batch; None when all were saved)."""
+    got, sigs = _read(store, arts, full=True)
+    rest = [a for a in arts if a.id not in got]
+    table = None
+    if rest:
+        made, made_sigs = computed(rest, mentions)
+        got |= made
+        sigs |= made_sigs
+        table = feature_table(list(made.values()), list(made_sigs.values()))
+    return {a.id: got[a.id] for a in arts}, {a.id: sigs[a.id] for a in arts}, table
+
+
+def _read(
+    store: Store, arts: Sequence[Art], *, full: bool
+) -> tuple[dict[str, Features], dict[str, np.ndarray]]:
+    """The saved features of those of `arts` that have them: whole rows only with `full` (with their
+    MinHash signatures), else the provenance part of any row."""
     text = {a.id: a.text for a in arts}
+    cols = "article_id, shingles, numbers, quotes, credits"
+    if full:
+        cols += ", day, terms, weights, keys, persons, person_weights, minhash"
     rows = store.con.execute(
-        "SELECT article_id, shingles, numbers, quotes, credits FROM provenance_features "
-        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+        f"SELECT {cols} FROM link_features WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
+        + (" AND terms IS NOT NULL" if full else ""),
         [ids_param(text)],
     ).fetchall()
-    return {
-        aid: Features(
+    feats: dict[str, Features] = {}
+    sigs: dict[str, np.ndarray] = {}
+    for aid, shingles, numbers, quotes, credits, *story in rows:
+        day, terms, weights, keys, persons, person_weights, minhash = story or (None,) * 7
+        feats[aid] = Features(
             article_id=aid,
-            day=None,
-            terms={},
-            keys=(),
+            day=day,
+            terms=dict(zip(terms, weights, strict=True)) if terms is not None else {},
+            keys=tuple(keys) if keys is not None else (),
             numbers=frozenset(numbers),
             quotes=tuple(frozenset(q.split()) for q in quotes),
             credits=frozenset(credits),
             text=text[aid],
             shingles=np.frombuffer(shingles, dtype="<u4"),
+            persons=dict(zip(persons, person_weights, strict=True)) if persons is not None else {},
         )
-        for aid, shingles, numbers, quotes, credits in rows
-    }
+        if minhash is not None:
+            sigs[aid] = np.frombuffer(minhash, dtype="<u8")
+    return feats, sigs
+
+
+def table_features(tables: Mapping[str, pa.Table]) -> pa.Table:
+    """Whole `link_features` rows of the articles in Arrow tables shaped as the store's (a worker's
+    shard): computed where the parse ran, loaded with the articles."""
+    arts = tables["articles"]
+    ids, texts, published = (arts.column(c).to_pylist() for c in ("id", "text", "published"))
+    rows = [
+        Art(id=i, published=p, outlet=None, title=None, text=t or "", ingested="")
+        for i, t, p in zip(ids, texts, published, strict=True)
+    ]
+    feats, sigs = computed(rows, mentions_of(tables))
+    return feature_table(list(feats.values()), list(sigs.values()))
 
 
 def article_features(
@@ -261,57 +375,3 @@ def article_features(
             non_people=tuple(sorted(m["others"])) if m else (),
         )
     return out
-
-
-class FeatureCache:
-    """Link features and MinHash signatures of stored, unlinked articles, computed before
-    `link_articles` asks for them. The batch writer fills it after each shard load, while the workers
-    still parse, so the link at the end of a run has less left to do on its own. It holds at most
-    `limit` articles (one link batch); linking drops what its first batch does not use and takes each
-    article out as it uses it, and computes what the cache does not hold."""
-
-    def __init__(self, limit: int = BATCH) -> None:
-        self.limit = limit
-        self._feats: dict[str, Features] = {}
-        self._sigs: dict[str, np.ndarray] = {}
-
-    def __len__(self) -> int:
-        return len(self._feats)
-
-    def add(self, store: Store, ids: Iterable[str]) -> int:
-        """Compute for the stored, unlinked articles among `ids`, up to the limit; how many it took."""
-        room = self.limit - len(self._feats)
-        want = [i for i in dict.fromkeys(ids) if i not in self._feats]
-        if room <= 0 or not want:
-            return 0
-        free = set(unlinked(store, want))
-        todo = [i for i in want if i in free][:room]
-        if not todo:
-            return 0
-        with gc_paused():
-            feats = article_features(articles(store, todo), mentions(store, todo))
-            sigs = families.signatures(f.shingles for f in feats.values())
-        self._feats.update(feats)
-        self._sigs.update(zip(feats, sigs, strict=True))
-        return len(feats)
-
-    def keep(self, ids: Iterable[str]) -> None:
-        """Drop what is not among `ids` (linking keeps its first batch: then the cache never adds to the
-        memory that a batch of linking takes)."""
-        ids = set(ids)
-        for d in (self._feats, self._sigs):
-            for i in [i for i in d if i not in ids]:
-                del d[i]
-
-    def features(self, arts: Sequence[Art], mentions: dict[str, dict[str, Any]]) -> dict[str, Features]:
-        """`article_features(arts, mentions)`, taken from the cache where it holds them."""
-        got = {a.id: f for a in arts if (f := self._feats.pop(a.id, None)) is not None}
-        missing = article_features([a for a in arts if a.id not in got], mentions)
-        return {a.id: got[a.id] if a.id in got else missing[a.id] for a in arts}
-
-    def signatures(self, feats: dict[str, Features]) -> list[np.ndarray]:
-        """MinHash signatures of these articles' shingles, in order, taken from the cache where it can."""
-        got = {i: s for i in feats if (s := self._sigs.pop(i, None)) is not None}
-        todo = [i for i in feats if i not in got]
-        got.update(zip(todo, families.signatures(feats[i].shingles for i in todo), strict=True))
-        return [got[i] for i in feats]

@@ -21,6 +21,7 @@ from sitroom.store import rows
 
 BATCH = 2_000  # articles per transaction: big enough for Arrow to pay, small enough to resume cheaply
 MEMORY = ":memory:"
+LINKED = "link_features"  # the link stage's table of article features, loaded with the articles
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -116,14 +117,15 @@ class Store:
     def write_tables(self, tables: Mapping[str, pa.Table]) -> WriteCounts:
         """Load Arrow tables shaped as `rows.TABLES` (e.g. Parquet shards from workers) in one
         transaction. Idempotent in SQL: rows of articles already stored are skipped. `failed`
-        counts failure rows newly recorded."""
+        counts failure rows newly recorded. A `link_features` table (rows of the articles' link
+        features, `sitroom.link.stored.LINK_FEATURES`) is loaded with them when given."""
         self._check_writable()
         missing = sorted(set(rows.TABLES) - set(tables))
         if missing:
             raise StoreError(f"write_tables needs tables {sorted(rows.TABLES)}; missing {missing}")
         now = datetime.now(UTC).replace(tzinfo=None)
         con = self.con
-        names = {t: f"_new_{t}" for t in rows.TABLES}
+        names = {t: f"_new_{t}" for t in (*rows.TABLES, *([LINKED] if LINKED in tables else []))}
         new_articles = "(SELECT id FROM _new_articles WHERE id NOT IN (SELECT id FROM articles))"
 
         def run(sql: str, *params: object) -> int:
@@ -143,6 +145,11 @@ class Store:
             )
             run(f"INSERT INTO places BY NAME SELECT * FROM _new_places WHERE article_id IN {new_articles}")
             run(f"INSERT INTO actors BY NAME SELECT * FROM _new_actors WHERE article_id IN {new_articles}")
+            if LINKED in names:
+                run(
+                    f"INSERT INTO {LINKED} BY NAME SELECT * FROM _new_{LINKED} "
+                    f"WHERE article_id IN {new_articles}"
+                )
             n_new = run(
                 "INSERT INTO articles BY NAME SELECT *, ? AS ingested_at FROM "
                 "(SELECT DISTINCT ON (id) * FROM _new_articles) WHERE id NOT IN (SELECT id FROM articles)",

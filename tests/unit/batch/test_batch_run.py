@@ -238,26 +238,33 @@ def stories(db: Path) -> list[tuple]:
         return out
 
 
-def test_link_features_computed_while_workers_parse_give_the_same_stories(tmp_path, monkeypatch):
-    """With workers in other processes the writer computes each loaded shard's link features ahead
-    (`FeatureCache`); the stories are those of a 1-worker run, which links everything at the end."""
-    from sitroom.link.stored import FeatureCache
+def test_workers_compute_the_link_features_and_the_link_reads_them(tmp_path, monkeypatch):
+    """Workers compute each article's link features with its parse, and the writer loads them with the
+    article: the link computes none, they equal what it computes from the stored rows, and the stories
+    are those of `sitroom ingest`'s path, whose link computes them all."""
+    import numpy as np
 
-    cached: list[int] = []
-    add = FeatureCache.add
+    from sitroom.link import stored as st
+    from sitroom.pipeline import ingest
+    from sitroom.store import open_store
 
-    def spy(self, store, ids) -> int:
-        cached.append(add(self, store, ids))
-        return cached[-1]
-
-    monkeypatch.setattr(FeatureCache, "add", spy)
-    run(tmp_path / "one", workers=1)
-    assert cached == []  # one worker runs in this process: nothing to overlap
-    rep = run(tmp_path / "two", workers=2)
-    assert rep.ok and rep.linked == 11
-    assert sum(cached) == 11 and len(cached) == rep.ran
-    one = stories(tmp_path / "one" / "db.duckdb")
-    assert one[0] and one == stories(tmp_path / "two" / "db.duckdb")
+    computed: list[int] = []
+    real = st.computed
+    monkeypatch.setattr(st, "computed", lambda arts, m: computed.append(len(arts)) or real(arts, m))
+    rep = run(tmp_path / "two", workers=2)  # the workers are other processes: the spy sees the writer
+    assert rep.ok and rep.linked == 11 and computed == []
+    with open_store(tmp_path / "two" / "db.duckdb", read_only=True) as store:
+        ids = [r[0] for r in store.con.execute("SELECT id FROM articles").fetchall()]
+        arts = st.articles(store, ids)
+        saved, saved_sigs = st._read(store, arts, full=True)
+        want, want_sigs = real(arts, st.mentions(store, ids))
+    assert len(saved) == 11 and saved == want
+    assert all(np.array_equal(saved_sigs[i], want_sigs[i]) for i in ids)
+    with open_store(tmp_path / "ingest.duckdb") as store:
+        ingest([str(EXAMPLES)], store)
+    assert computed == [11]  # one link batch, nothing saved before it
+    two = stories(tmp_path / "two" / "db.duckdb")
+    assert two[0] and two == stories(tmp_path / "ingest.duckdb")
 
 
 def test_one_crawl_file_is_cut_into_byte_ranges_for_several_workers(tmp_path):

@@ -1,6 +1,7 @@
 """The hand-written corpus (tests/corpus/stories): every story, relation, derived_from,
 attribution_dropped and independent count, linked from text alone (no spaCy), in one go and in parts;
-and the same with link features computed ahead (`FeatureCache`) for every article, some or none."""
+and the same with link features saved before the link (as a batch run's workers do) for every article,
+some or none."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from sitroom.ingest import read
-from sitroom.link import link_articles
-from sitroom.link.stored import FeatureCache, article_features, articles, mentions
+from sitroom.link import link_articles, stored
+from sitroom.link.stored import articles, mentions
 from sitroom.records import ArticleResult
 from sitroom.store import open_store
 
@@ -110,37 +111,40 @@ def _tables(store) -> list[list[tuple]]:
 
 
 def _linked(
-    limit: int | None, split: int = 0, batch: int = 5_000, *, later_first: bool = False
-) -> tuple[list, list, FeatureCache | None]:
+    saved: int | None, split: int = 0, batch: int = 5_000, *, later_first: bool = False
+) -> tuple[list, list]:
     """Link the corpus (in two ingests when `split`, the later articles first when `later_first`;
-    `batch` articles per link transaction), with a cache of `limit` filled after each write (None: no
-    cache)."""
+    `batch` articles per link transaction), with the link features of the first `saved` articles of
+    each ingest saved before it links (None: none)."""
     arts = sorted(_articles(), key=lambda a: a.published or "")
     parts = [arts[:split], arts[split:]] if split else [arts]
     if later_first:
         parts.reverse()
-    cache = FeatureCache(limit) if limit is not None else None
     with open_store(":memory:") as store:
         for part in parts:
             store.write([ArticleResult(article=a) for a in part])
-            if cache is not None:
-                room = limit - len(cache)
-                assert cache.add(store, [a.id for a in part]) == min(len(part), room)
-            link_articles(store, cache=cache, batch=batch)
-        return _picture(store), _tables(store), cache
+            ahead = [a.id for a in part[: saved or 0]]
+            feats, sigs = stored.computed(articles(store, ahead), mentions(store, ahead))
+            stored.save(store, stored.feature_table(list(feats.values()), list(sigs.values())))
+            link_articles(store, batch=batch)
+        return _picture(store), _tables(store)
 
 
 @pytest.mark.parametrize(("split", "batch"), [(0, 5_000), (5, 5_000), (0, 5)])
-@pytest.mark.parametrize("limit", [100, 4, 0])
-def test_cached_features_give_the_same_stories(limit, split, batch):
-    """Also when linking takes several batches: it keeps only the first batch's articles (memory)."""
-    picture, tables, cache = _linked(limit, split, batch)
-    want_picture, want_tables, _ = _linked(None, split, batch)
+@pytest.mark.parametrize("saved", [100, 4, 0])
+def test_saved_features_give_the_same_stories(monkeypatch, saved, split, batch):
+    """Linking reads the features saved with an article and computes only the others: the same
+    stories and tables as computing every one (also over several batches)."""
+    computed: list[int] = []
+    real = stored.computed
+    picture, tables = _linked(saved, split, batch)
+    monkeypatch.setattr(stored, "computed", lambda arts, m: computed.append(len(arts)) or real(arts, m))
+    want_picture, want_tables = _linked(None, split, batch)
     if batch == 5_000:
         assert picture == _expected()
     assert picture == want_picture
     assert tables == want_tables
-    assert len(cache) == 0 and not cache._sigs  # linking took out what it used
+    assert sum(computed) == len(_articles())  # without saved features, the link computed them all
 
 
 @pytest.mark.parametrize(
@@ -151,9 +155,9 @@ def test_saved_features_and_settled_links_give_the_same_stories(monkeypatch, spl
     links of a story's members before its first new one: the same tables as computing every feature
     and every member's link again each time (also when an ingest brings articles older than the
     members of the stories it extends)."""
-    from sitroom.link import core, stored
+    from sitroom.link import core
 
-    _, kept, _ = _linked(None, split, batch, later_first=later_first)
+    _, kept = _linked(None, split, batch, later_first=later_first)
     real = core.provenance
     monkeypatch.setattr(
         stored.Kept,
@@ -161,69 +165,73 @@ def test_saved_features_and_settled_links_give_the_same_stories(monkeypatch, spl
         lambda self, store, arts: {a.id: stored.provenance_features(a.id, a.text) for a in arts},
     )
     monkeypatch.setattr(core, "provenance", lambda members, settled=None: real(members))
-    _, afresh, _ = _linked(None, split, batch, later_first=later_first)
+    _, afresh = _linked(None, split, batch, later_first=later_first)
     assert kept == afresh
 
 
-def test_linked_articles_have_their_provenance_features_saved():
-    from sitroom.link import stored
+def test_linked_articles_have_their_link_features_saved():
+    import numpy as np
 
     arts = _articles()
     with open_store(":memory:") as store:
         store.write([ArticleResult(article=a) for a in arts])
         link_articles(store, batch=5)
-        rows = articles(store, [a.id for a in arts])
-        saved = stored._read_provenance(store, rows)
-        assert saved == {a.id: stored.provenance_features(a.id, a.text) for a in rows}
-        assert store.con.execute("SELECT count(*) FROM provenance_features").fetchone()[0] == len(arts)
+        ids = [a.id for a in arts]
+        rows = articles(store, ids)
+        saved, sigs = stored._read(store, rows, full=True)
+        want, want_sigs = stored.computed(rows, mentions(store, ids))
+        assert saved == want and all(np.array_equal(sigs[i], want_sigs[i]) for i in ids)
+        assert stored._read(store, rows, full=False)[0] == {
+            a.id: stored.provenance_features(a.id, a.text) for a in rows
+        }
+        assert store.con.execute("SELECT count(*) FROM link_features").fetchall()[0][0] == len(arts)
 
 
 def test_a_store_linked_before_the_table_gets_its_rows_when_met_again():
     """Articles linked before migration 0005 have no saved features: a later link computes those it
-    meets, saves them, and places the new articles as it would have."""
-    from sitroom.link import stored
-
+    meets, saves them (their provenance part: they are linked), and places the new articles as it
+    would have."""
     arts = sorted(_articles(), key=lambda a: a.published or "")
     with open_store(":memory:") as store:
         store.write([ArticleResult(article=a) for a in arts[:6]])
         link_articles(store)
-        store.con.execute("DELETE FROM provenance_features")
+        store.con.execute("DELETE FROM link_features")
         store.write([ArticleResult(article=a) for a in arts[6:]])
         link_articles(store)
         assert _picture(store) == _expected()
-        saved = [r[0] for r in store.con.execute("SELECT article_id FROM provenance_features").fetchall()]
+        saved = [r[0] for r in store.con.execute("SELECT article_id FROM link_features").fetchall()]
         met = set(saved)
         assert len(met) == len(saved)  # one row an article
         assert {a.id for a in arts[6:]} <= met and len(met) > len(arts) - 6  # some earlier ones, met again
         rows = articles(store, list(met))
-        assert stored._read_provenance(store, rows) == {
+        assert stored._read(store, rows, full=False)[0] == {
             a.id: stored.provenance_features(a.id, a.text) for a in rows
         }
+        old = {a.id for a in arts[:6]} & met
+        assert old and not stored._read(store, [a for a in rows if a.id in old], full=True)[0]
 
 
-def test_the_cache_computes_what_linking_computes_and_skips_linked_articles():
-    arts = _articles()
-    ids = [a.id for a in arts]
+def test_a_shard_gives_the_mentions_the_store_gives():
+    """A worker takes an article's mentions from its shard's tables, the link from the store's: the
+    same rows, the same mentions (and so the same link features)."""
+    from sitroom.store import rows
+    from sitroom.store.synthetic import results
+
+    got = list(results(12, n_events=4))
+    tables = rows.tables(got)
     with open_store(":memory:") as store:
-        store.write([ArticleResult(article=a) for a in arts])
-        cache = FeatureCache(limit=5)
-        assert cache.add(store, ids + ids) == 5 and len(cache) == 5
-        assert cache.add(store, ids) == 0  # full
-        rows = articles(store, ids)
-        want = article_features(rows, mentions(store, ids))
-        got = cache.features(rows, mentions(store, ids))
-        assert list(got) == [a.id for a in rows] and got == want
-        assert len(cache) == 0
-        cache.add(store, ids)
-        cache.keep([ids[0], ids[7], "not-an-id"])
-        assert set(cache._feats) == set(cache._sigs) == {ids[0]}  # only ids[:5] were cached
-        link_articles(store)
-        assert FeatureCache().add(store, ids) == 0  # every article is in a story now
+        store.write(got)
+        ids = [r.article.id for r in got]
+        want = mentions(store, ids)
+        assert stored.mentions_of(tables) == want and any(m["sigs"] for m in want.values())
+        feats, sigs = stored.computed(articles(store, ids), want)
+        made = stored.feature_table(list(feats.values()), list(sigs.values()))
+        by_id = {r["article_id"]: r for r in made.to_pylist()}
+        assert {r["article_id"]: r for r in stored.table_features(tables).to_pylist()} == by_id
 
 
 def test_texts_are_read_one_batch_at_a_time(monkeypatch):
     """A run's unlinked articles may be many batches: only one batch's texts are in memory at once."""
-    from sitroom.link import stored
 
     asked: list[int] = []
     real = stored.articles
@@ -258,7 +266,7 @@ def test_stored_copy_candidates_are_read_a_few_at_a_time(monkeypatch, ahead, rou
     """An article's stored copy candidates are read in order, `AHEAD` at a time, until one is a copy:
     not every stored article that shares a band with the batch."""
     from sitroom.ingest import from_text
-    from sitroom.link import core, families, stored
+    from sitroom.link import core, families
 
     text, near = _near_texts()
     olds = [from_text(t, ref=f"near{i}", published=f"2024-05-0{i + 1}") for i, t in enumerate(near)]
@@ -282,7 +290,8 @@ def test_stored_copy_candidates_are_read_a_few_at_a_time(monkeypatch, ahead, rou
         reads: list[list[str]] = []
         real = stored.articles
         monkeypatch.setattr(stored, "articles", lambda s, ids: reads.append(sorted(ids)) or real(s, ids))
-        got = core._copy_sources(store, arts, article_features(arts), FeatureCache(limit=0), stored.Kept())
+        feats, minhash = stored.computed(arts, {})
+        got = core._copy_sources(store, arts, feats, minhash, stored.Kept())
     assert got == {new.id: copy.id}
     order = [a.id for a in [*olds, copy]]
     assert len(reads) == rounds and [i for r in reads for i in sorted(r, key=order.index)] == order

@@ -165,3 +165,28 @@ def test_identity_names_this_database_not_just_its_path(tmp_path):
     path.unlink()
     with open_store(path) as st:
         assert st.identity() != first  # made again at the same path: another database
+
+
+def test_saved_provenance_features_are_kept_as_link_features(tmp_path):
+    """A store of migration 0005 (provenance features of linked articles) opens with its rows as
+    provenance-only rows of `link_features`, and links on: new articles get whole rows."""
+    from sitroom.ingest import from_text
+    from sitroom.link import link_articles, stored
+    from sitroom.records import ArticleResult
+
+    path = tmp_path / "v5.duckdb"
+    con = duckdb.connect(str(path))
+    upto = [n for n, _ in mig.MIGRATIONS].index("0005_provenance_features") + 1
+    mig.apply(con, mig.MIGRATIONS[:upto])
+    con.execute("INSERT INTO provenance_features VALUES ('old', '\\x01\\x00\\x00\\x00'::BLOB, ['3'], [], [])")
+    con.close()
+    with open_store(path) as s:
+        assert "provenance_features" not in _tables(s)
+        assert s.con.execute("SELECT article_id, terms, minhash FROM link_features").fetchall() == [
+            ("old", None, None)
+        ]
+        new = from_text("Troops left the northern base on Monday, officials said.", ref="n")
+        s.write([ArticleResult(article=new)])
+        link_articles(s)
+        whole, _ = stored._read(s, stored.articles(s, [new.id]), full=True)
+        assert list(whole) == [new.id] and whole[new.id].terms
