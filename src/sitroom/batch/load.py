@@ -35,7 +35,7 @@ def loaded_marker(out: Path, pid: str) -> Path:
 
 
 def read_shard(out: Path, pid: str) -> dict:
-    """The shard's Arrow tables, shaped as `work.SHARD_TABLES` (a table with no rows may be absent
+    """The shard's Arrow tables, shaped as `work.shard_tables()` (a table with no rows may be absent
     from a shard written by an older version: it is then empty; one without link features has
     them computed by the link)."""
     import pyarrow.parquet as pq

@@ -199,7 +199,6 @@ def process_partition(
     way (`reading`) returns its marker without work."""
     import pyarrow.parquet as pq
 
-    from sitroom.link.stored import table_features
     from sitroom.pipeline import process_articles
     from sitroom.store import rows
 
@@ -240,7 +239,7 @@ def process_partition(
             while chunk := list(islice(results, CHUNK)):
                 _count(chunk, counts, codes, examples)
                 tables = rows.tables(chunk, skip=seen)
-                tables["link_features"] = table_features(tables)
+                tables["link_features"] = _link_features(tables)
                 seen.update(r.article.id for r in chunk if r.article is not None)
                 for name, table in tables.items():
                     if table.num_rows:
@@ -275,6 +274,17 @@ def process_partition(
     mtmp.write_text(json.dumps(info), encoding="utf-8")
     os.replace(mtmp, m)
     return info
+
+
+def _link_features(tables: dict[str, Any]):  # -> pa.Table
+    """The chunk's link features; none when computing them fails (the link computes them then, and
+    says what is wrong there): the articles themselves must not be lost with them."""
+    from sitroom.link.stored import LINK_FEATURES, table_features
+
+    try:
+        return table_features(tables)
+    except Exception:  # noqa: BLE001 - left to the link, where a failure stops the link, not the parse
+        return LINK_FEATURES.empty_table()
 
 
 EXAMPLES = 3  # failure messages a done marker keeps

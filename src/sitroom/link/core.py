@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pyarrow as pa
 
 from sitroom.link import families, stored
@@ -86,13 +85,13 @@ def _link_batch(store: Store, arts: list[stored.Art], known: stored.Kept) -> Lin
     con = store.con
     ids = [a.id for a in arts]
     mentions = stored.mentions(store, ids)
-    feats, minhash, unsaved = stored.features_for(store, arts, mentions)
+    feats, unsaved = stored.features_for(store, arts, mentions)
     sigs = {a.id: set(mentions[a.id]["sigs"]) if a.id in mentions else set() for a in arts}
 
     con.execute("BEGIN TRANSACTION")
     try:
         idf = _update_idf(store, feats.values())
-        sources = _copy_sources(store, arts, feats, minhash, known)
+        sources = _copy_sources(store, arts, feats, known)
         placed_before = dict(
             con.execute(
                 "SELECT article_id, story_id FROM story_articles WHERE article_id IN "
@@ -175,12 +174,12 @@ def _copy_sources(
     store: Store,
     arts: list[stored.Art],
     feats: dict[str, Features],
-    minhash: dict[str, np.ndarray],
     known: stored.Kept,
 ) -> dict[str, str]:
     """article id → the earliest earlier article (stored or in this batch) it is a copy of."""
     con = store.con
-    bands = {a.id: families.band_keys(minhash[a.id]) for a in arts}
+    sigs = families.signatures(feats[a.id].shingles for a in arts)
+    bands = {a.id: families.band_keys(s) for a, s in zip(arts, sigs, strict=True)}
     tbl = pa.table(
         {
             "band_key": pa.array([k for a in arts for k in bands[a.id]], pa.int64()),

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 
-from sitroom.link import families
 from sitroom.link.features import Features, features, parse_day, provenance_features
 
 if TYPE_CHECKING:
@@ -211,9 +210,9 @@ class Kept:
         out = {a.id: f for a in arts if (f := self._met.get(a.id)) is not None}
         rest = [a for a in arts if a.id not in out]
         if rest:
-            out |= _read(store, rest, full=False)[0]
+            out |= _read(store, rest, full=False)
             made = [provenance_features(a.id, a.text) for a in rest if a.id not in out]
-            save(store, feature_table(made))
+            save(store, feature_table(made, whole=False))
             out |= {f.article_id: f for f in made}
         self._met |= out
         return out
@@ -225,8 +224,9 @@ class Kept:
         self._met.clear()
 
 
-# One row an article: the provenance part always; the story part and the MinHash signature (None:
-# a row of provenance features only) for articles saved before they were linked.
+# One row an article: the provenance part always; the story part (NULL: a row of provenance features
+# only) for articles saved before they were linked. MinHash signatures are not kept: the link makes them
+# from the shingles (cheaply, and a worker need not import datasketch and scipy for them).
 LINK_FEATURES = pa.schema(
     [
         ("article_id", pa.string()),
@@ -240,18 +240,16 @@ LINK_FEATURES = pa.schema(
         ("keys", pa.list_(pa.string())),
         ("persons", pa.list_(pa.string())),
         ("person_weights", pa.list_(pa.float64())),
-        ("minhash", pa.binary()),
     ]
 )
 
 
-def feature_table(feats: Sequence[Features], minhash: Sequence[np.ndarray] | None = None) -> pa.Table:
-    """Rows of `link_features`: with `minhash` (one signature per feature, in order) whole rows,
-    without it rows of the provenance part only."""
+def feature_table(feats: Sequence[Features], *, whole: bool = True) -> pa.Table:
+    """Rows of `link_features`: whole, or of the provenance part only (the story part NULL)."""
     n = len(feats)
 
-    def story(get: Callable[[Features], Any]) -> list[Any]:  # NULLs in rows of the provenance part
-        return [get(f) for f in feats] if minhash is not None else [None] * n
+    def story(get: Callable[[Features], Any]) -> list[Any]:
+        return [get(f) for f in feats] if whole else [None] * n
 
     return pa.table(
         {
@@ -266,20 +264,9 @@ def feature_table(feats: Sequence[Features], minhash: Sequence[np.ndarray] | Non
             "keys": story(lambda f: list(f.keys)),
             "persons": story(lambda f: list(f.persons)),
             "person_weights": story(lambda f: list(f.persons.values())),
-            "minhash": [m.astype("<u8", copy=False).tobytes() for m in minhash]
-            if minhash is not None
-            else [None] * n,
         },
         schema=LINK_FEATURES,
     )
-
-
-def computed(
-    arts: Sequence[Art], mentions: dict[str, dict[str, Any]]
-) -> tuple[dict[str, Features], dict[str, np.ndarray]]:
-    """Link features and MinHash signatures of these articles, computed."""
-    feats = article_features(arts, mentions)
-    return feats, dict(zip(feats, families.signatures(f.shingles for f in feats.values()), strict=True))
 
 
 def save(store: Store, table: pa.Table) -> None:
@@ -294,39 +281,35 @@ def save(store: Store, table: pa.Table) -> None:
 
 def features_for(
     store: Store, arts: Sequence[Art], mentions: dict[str, dict[str, Any]]
-) -> tuple[dict[str, Features], dict[str, np.ndarray], pa.Table | None]:
-    """Link features and MinHash signatures of these unlinked articles, in their order: read where
-    they were saved with the article (a batch run's workers compute them with the parse), computed
-    for the rest, whose rows come third (to save with the batch; None when all were saved)."""
-    got, sigs = _read(store, arts, full=True)
+) -> tuple[dict[str, Features], pa.Table | None]:
+    """Link features of these unlinked articles, in their order: read where they were saved with the
+    article (a batch run's workers compute them with the parse), computed for the rest, whose rows
+    come second (to save with the batch; None when all were saved)."""
+    got = _read(store, arts, full=True)
     rest = [a for a in arts if a.id not in got]
     table = None
     if rest:
-        made, made_sigs = computed(rest, mentions)
+        made = article_features(rest, mentions)
         got |= made
-        sigs |= made_sigs
-        table = feature_table(list(made.values()), list(made_sigs.values()))
-    return {a.id: got[a.id] for a in arts}, {a.id: sigs[a.id] for a in arts}, table
+        table = feature_table(list(made.values()))
+    return {a.id: got[a.id] for a in arts}, table
 
 
-def _read(
-    store: Store, arts: Sequence[Art], *, full: bool
-) -> tuple[dict[str, Features], dict[str, np.ndarray]]:
-    """The saved features of those of `arts` that have them: whole rows only with `full` (with their
-    MinHash signatures), else the provenance part of any row."""
+def _read(store: Store, arts: Sequence[Art], *, full: bool) -> dict[str, Features]:
+    """The saved features of those of `arts` that have them: whole rows only with `full`, else the
+    provenance part of any row."""
     text = {a.id: a.text for a in arts}
     cols = "article_id, shingles, numbers, quotes, credits"
     if full:
-        cols += ", day, terms, weights, keys, persons, person_weights, minhash"
+        cols += ", day, terms, weights, keys, persons, person_weights"
     rows = store.con.execute(
         f"SELECT {cols} FROM link_features WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
         + (" AND terms IS NOT NULL" if full else ""),
         [ids_param(text)],
     ).fetchall()
     feats: dict[str, Features] = {}
-    sigs: dict[str, np.ndarray] = {}
     for aid, shingles, numbers, quotes, credits, *story in rows:
-        day, terms, weights, keys, persons, person_weights, minhash = story or (None,) * 7
+        day, terms, weights, keys, persons, person_weights = story or (None,) * 6
         feats[aid] = Features(
             article_id=aid,
             day=day,
@@ -339,9 +322,7 @@ def _read(
             shingles=np.frombuffer(shingles, dtype="<u4"),
             persons=dict(zip(persons, person_weights, strict=True)) if persons is not None else {},
         )
-        if minhash is not None:
-            sigs[aid] = np.frombuffer(minhash, dtype="<u8")
-    return feats, sigs
+    return feats
 
 
 def table_features(tables: Mapping[str, pa.Table]) -> pa.Table:
@@ -353,8 +334,7 @@ def table_features(tables: Mapping[str, pa.Table]) -> pa.Table:
         Art(id=i, published=p, outlet=None, title=None, text=t or "", ingested="")
         for i, t, p in zip(ids, texts, published, strict=True)
     ]
-    feats, sigs = computed(rows, mentions_of(tables))
-    return feature_table(list(feats.values()), list(sigs.values()))
+    return feature_table(list(article_features(rows, mentions_of(tables)).values()))
 
 
 def article_features(

@@ -210,10 +210,10 @@ CREATE TABLE provenance_features (
 """
 
 # The rest of an article's link features beside them: what story similarity reads (publication day, terms
-# with their raw weights in order, blocking keys, principal persons) and its MinHash signature (NUM_PERM
-# uint64, little-endian). A batch run's workers compute them with the parse and the writer loads them
-# with the article, so the serial link at the end of a run reads them instead of computing them. NULL
-# `terms`: a row of provenance features only (an article linked before this step, or met again since).
+# with their raw weights in order, blocking keys, principal persons). A batch run's workers compute them
+# with the parse and the writer loads them with the article, so the serial link at the end of a run reads
+# them instead of computing them. NULL `terms`: a row of provenance features only (an article linked
+# before this step, or met again since).
 _LINK_FEATURES = """
 ALTER TABLE provenance_features RENAME TO link_features;
 ALTER TABLE link_features ADD COLUMN day DATE;
@@ -222,7 +222,6 @@ ALTER TABLE link_features ADD COLUMN weights DOUBLE[];
 ALTER TABLE link_features ADD COLUMN keys VARCHAR[];
 ALTER TABLE link_features ADD COLUMN persons VARCHAR[];
 ALTER TABLE link_features ADD COLUMN person_weights DOUBLE[];
-ALTER TABLE link_features ADD COLUMN minhash BLOB;
 """
 
 MIGRATIONS: tuple[Migration, ...] = (

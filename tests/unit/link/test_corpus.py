@@ -124,8 +124,8 @@ def _linked(
         for part in parts:
             store.write([ArticleResult(article=a) for a in part])
             ahead = [a.id for a in part[: saved or 0]]
-            feats, sigs = stored.computed(articles(store, ahead), mentions(store, ahead))
-            stored.save(store, stored.feature_table(list(feats.values()), list(sigs.values())))
+            feats = stored.article_features(articles(store, ahead), mentions(store, ahead))
+            stored.save(store, stored.feature_table(list(feats.values())))
             link_articles(store, batch=batch)
         return _picture(store), _tables(store)
 
@@ -136,9 +136,11 @@ def test_saved_features_give_the_same_stories(monkeypatch, saved, split, batch):
     """Linking reads the features saved with an article and computes only the others: the same
     stories and tables as computing every one (also over several batches)."""
     computed: list[int] = []
-    real = stored.computed
+    real = stored.article_features
     picture, tables = _linked(saved, split, batch)
-    monkeypatch.setattr(stored, "computed", lambda arts, m: computed.append(len(arts)) or real(arts, m))
+    monkeypatch.setattr(
+        stored, "article_features", lambda arts, m=None: computed.append(len(arts)) or real(arts, m)
+    )
     want_picture, want_tables = _linked(None, split, batch)
     if batch == 5_000:
         assert picture == _expected()
@@ -170,18 +172,14 @@ def test_saved_features_and_settled_links_give_the_same_stories(monkeypatch, spl
 
 
 def test_linked_articles_have_their_link_features_saved():
-    import numpy as np
-
     arts = _articles()
     with open_store(":memory:") as store:
         store.write([ArticleResult(article=a) for a in arts])
         link_articles(store, batch=5)
         ids = [a.id for a in arts]
         rows = articles(store, ids)
-        saved, sigs = stored._read(store, rows, full=True)
-        want, want_sigs = stored.computed(rows, mentions(store, ids))
-        assert saved == want and all(np.array_equal(sigs[i], want_sigs[i]) for i in ids)
-        assert stored._read(store, rows, full=False)[0] == {
+        assert stored._read(store, rows, full=True) == stored.article_features(rows, mentions(store, ids))
+        assert stored._read(store, rows, full=False) == {
             a.id: stored.provenance_features(a.id, a.text) for a in rows
         }
         assert store.con.execute("SELECT count(*) FROM link_features").fetchall()[0][0] == len(arts)
@@ -204,11 +202,11 @@ def test_a_store_linked_before_the_table_gets_its_rows_when_met_again():
         assert len(met) == len(saved)  # one row an article
         assert {a.id for a in arts[6:]} <= met and len(met) > len(arts) - 6  # some earlier ones, met again
         rows = articles(store, list(met))
-        assert stored._read(store, rows, full=False)[0] == {
+        assert stored._read(store, rows, full=False) == {
             a.id: stored.provenance_features(a.id, a.text) for a in rows
         }
         old = {a.id for a in arts[:6]} & met
-        assert old and not stored._read(store, [a for a in rows if a.id in old], full=True)[0]
+        assert old and not stored._read(store, [a for a in rows if a.id in old], full=True)
 
 
 def test_a_shard_gives_the_mentions_the_store_gives():
@@ -224,8 +222,8 @@ def test_a_shard_gives_the_mentions_the_store_gives():
         ids = [r.article.id for r in got]
         want = mentions(store, ids)
         assert stored.mentions_of(tables) == want and any(m["sigs"] for m in want.values())
-        feats, sigs = stored.computed(articles(store, ids), want)
-        made = stored.feature_table(list(feats.values()), list(sigs.values()))
+        feats = stored.article_features(articles(store, ids), want)
+        made = stored.feature_table(list(feats.values()))
         by_id = {r["article_id"]: r for r in made.to_pylist()}
         assert {r["article_id"]: r for r in stored.table_features(tables).to_pylist()} == by_id
 
@@ -290,8 +288,7 @@ def test_stored_copy_candidates_are_read_a_few_at_a_time(monkeypatch, ahead, rou
         reads: list[list[str]] = []
         real = stored.articles
         monkeypatch.setattr(stored, "articles", lambda s, ids: reads.append(sorted(ids)) or real(s, ids))
-        feats, minhash = stored.computed(arts, {})
-        got = core._copy_sources(store, arts, feats, minhash, stored.Kept())
+        got = core._copy_sources(store, arts, stored.article_features(arts), stored.Kept())
     assert got == {new.id: copy.id}
     order = [a.id for a in [*olds, copy]]
     assert len(reads) == rounds and [i for r in reads for i in sorted(r, key=order.index)] == order

@@ -125,7 +125,7 @@ def test_terms_come_in_the_same_order_whatever_the_hash_seed():
 
 
 def test_kept_reads_what_was_saved_and_computes_and_saves_the_rest():
-    from sitroom.link.stored import Art, Kept, computed, feature_table
+    from sitroom.link.stored import Art, Kept, feature_table
     from sitroom.store import open_store
 
     def art(i: int) -> Art:
@@ -140,8 +140,7 @@ def test_kept_reads_what_was_saved_and_computes_and_saves_the_rest():
         first = known.get(store, [art(1)])["a1"]
         assert first == provenance_features("a1", art(1).text)  # not saved before: computed, then saved
         assert known.get(store, [art(1)])["a1"] is first and saved(store) == 1  # held within the batch
-        feats, sigs = computed([art(2), art(3)], {})
-        known.save(store, feature_table(list(feats.values()), list(sigs.values())))  # a batch's own, whole
+        known.save(store, feature_table([features(f"a{i}", art(i).text) for i in (2, 3)]))  # a batch's own
         assert saved(store) == 3 and not known._met
         again = Kept().get(store, [art(i) for i in (1, 2, 3)])  # all read from the store
         assert again == {f"a{i}": provenance_features(f"a{i}", art(i).text) for i in (1, 2, 3)}

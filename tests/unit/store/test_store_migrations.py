@@ -182,11 +182,9 @@ def test_saved_provenance_features_are_kept_as_link_features(tmp_path):
     con.close()
     with open_store(path) as s:
         assert "provenance_features" not in _tables(s)
-        assert s.con.execute("SELECT article_id, terms, minhash FROM link_features").fetchall() == [
-            ("old", None, None)
-        ]
+        assert s.con.execute("SELECT article_id, terms FROM link_features").fetchall() == [("old", None)]
         new = from_text("Troops left the northern base on Monday, officials said.", ref="n")
         s.write([ArticleResult(article=new)])
         link_articles(s)
-        whole, _ = stored._read(s, stored.articles(s, [new.id]), full=True)
+        whole = stored._read(s, stored.articles(s, [new.id]), full=True)
         assert list(whole) == [new.id] and whole[new.id].terms
