@@ -9,8 +9,9 @@ NER stepped, faster than stock spaCy) is timed on a sample (--parse-sample) and 
 parsing 10,000 articles takes several minutes on this machine. Each link batch (5,000 articles) is
 timed too: with --n 50000 every batch extends the ~240 stories of the ones before, and a batch that
 costs more than the one before shows work growing with what is stored. With --ahead the articles' link
-features are computed and saved before the link is timed (their seconds printed apart), as a batch run's
-workers do with the parse: the link timed is then the one writer's serial part of a batch run. Usage:
+features and MinHash band keys are computed and saved before the link is timed (their seconds printed
+apart), as a batch run's workers and writer do while the parse runs: the link timed is then the serial
+part at the end of a batch run. Usage:
 
     python benchmarks/bench_link.py --dev ../shared/data/dev [--n 10000] [--parse-sample 300] [--ahead]
 """
@@ -75,7 +76,7 @@ def time_link(rows: list[tuple[str, str, str]], ahead: bool = False) -> tuple[fl
         for k in range(0, len(ids), stored.BATCH):
             part = ids[k : k + stored.BATCH]
             feats = stored.article_features(stored.articles(store, part), stored.mentions(store, part))
-            stored.save(store, stored.feature_table(list(feats.values())))
+            stored.save(store, stored.with_bands(stored.feature_table(list(feats.values()))))
         ahead_s = time.perf_counter() - t0
         marks = [time.perf_counter()]
         counts = link_articles(store, on_batch=lambda placed, todo: marks.append(time.perf_counter()))

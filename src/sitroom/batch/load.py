@@ -37,14 +37,18 @@ def loaded_marker(out: Path, pid: str) -> Path:
 def read_shard(out: Path, pid: str) -> dict:
     """The shard's Arrow tables, shaped as `work.shard_tables()` (a table with no rows may be absent
     from a shard written by an older version: it is then empty; one without link features has
-    them computed by the link)."""
+    them computed by the link). The link features get their MinHash band keys here: this process
+    already has what makes them, and while workers parse it is otherwise idle."""
     import pyarrow.parquet as pq
+
+    from sitroom.link.stored import with_bands
 
     d = shard_dir(out, pid)
     tables = {}
     for name, schema in shard_tables().items():
         f = d / f"{name}.parquet"
         tables[name] = pq.read_table(f, schema=schema) if f.exists() else schema.empty_table()
+    tables["link_features"] = with_bands(tables["link_features"])
     return tables
 
 

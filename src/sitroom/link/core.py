@@ -85,13 +85,13 @@ def _link_batch(store: Store, arts: list[stored.Art], known: stored.Kept) -> Lin
     con = store.con
     ids = [a.id for a in arts]
     mentions = stored.mentions(store, ids)
-    feats, unsaved = stored.features_for(store, arts, mentions)
+    feats, bands, unsaved = stored.features_for(store, arts, mentions)
     sigs = {a.id: set(mentions[a.id]["sigs"]) if a.id in mentions else set() for a in arts}
 
     con.execute("BEGIN TRANSACTION")
     try:
         idf = _update_idf(store, feats.values())
-        sources = _copy_sources(store, arts, feats, known)
+        sources = _copy_sources(store, arts, feats, bands, known)
         placed_before = dict(
             con.execute(
                 "SELECT article_id, story_id FROM story_articles WHERE article_id IN "
@@ -174,12 +174,15 @@ def _copy_sources(
     store: Store,
     arts: list[stored.Art],
     feats: dict[str, Features],
+    saved_bands: dict[str, list[int]],
     known: stored.Kept,
 ) -> dict[str, str]:
-    """article id → the earliest earlier article (stored or in this batch) it is a copy of."""
+    """article id → the earliest earlier article (stored or in this batch) it is a copy of.
+    `saved_bands`: MinHash band keys saved with some of the articles; the others' are made here."""
     con = store.con
-    sigs = families.signatures(feats[a.id].shingles for a in arts)
-    bands = {a.id: families.band_keys(s) for a, s in zip(arts, sigs, strict=True)}
+    todo = [a for a in arts if a.id not in saved_bands]
+    sigs = families.signatures(feats[a.id].shingles for a in todo) if todo else []
+    bands = saved_bands | {a.id: families.band_keys(s) for a, s in zip(todo, sigs, strict=True)}
     tbl = pa.table(
         {
             "band_key": pa.array([k for a in arts for k in bands[a.id]], pa.int64()),

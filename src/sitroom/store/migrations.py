@@ -210,10 +210,11 @@ CREATE TABLE provenance_features (
 """
 
 # The rest of an article's link features beside them: what story similarity reads (publication day, terms
-# with their raw weights in order, blocking keys, principal persons). A batch run's workers compute them
-# with the parse and the writer loads them with the article, so the serial link at the end of a run reads
-# them instead of computing them. NULL `terms`: a row of provenance features only (an article linked
-# before this step, or met again since).
+# with their raw weights in order, blocking keys, principal persons) and its MinHash band keys. A batch
+# run's workers compute the features with the parse, the writer the band keys as it loads them, so the
+# serial link at the end of a run reads them instead of computing them. NULL `terms`: a row of
+# provenance features only (an article linked before this step, or met again since); NULL `bands`:
+# the link makes them.
 _LINK_FEATURES = """
 ALTER TABLE provenance_features RENAME TO link_features;
 ALTER TABLE link_features ADD COLUMN day DATE;
@@ -222,6 +223,7 @@ ALTER TABLE link_features ADD COLUMN weights DOUBLE[];
 ALTER TABLE link_features ADD COLUMN keys VARCHAR[];
 ALTER TABLE link_features ADD COLUMN persons VARCHAR[];
 ALTER TABLE link_features ADD COLUMN person_weights DOUBLE[];
+ALTER TABLE link_features ADD COLUMN bands BIGINT[];
 """
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -259,6 +259,8 @@ def test_workers_compute_the_link_features_and_the_link_reads_them(tmp_path, mon
         saved = st._read(store, arts, full=True)
         want = real(arts, st.mentions(store, ids))
     assert len(saved) == 11 and saved == want
+    with duckdb.connect(str(tmp_path / "two" / "db.duckdb"), read_only=True) as con:  # the writer's
+        assert con.execute("SELECT count(*) FROM link_features WHERE bands IS NOT NULL").fetchall() == [(11,)]
     with open_store(tmp_path / "ingest.duckdb") as store:
         ingest([str(EXAMPLES)], store)
     assert computed == [11]  # one link batch, nothing saved before it

@@ -111,11 +111,12 @@ def _tables(store) -> list[list[tuple]]:
 
 
 def _linked(
-    saved: int | None, split: int = 0, batch: int = 5_000, *, later_first: bool = False
+    saved: int | None, split: int = 0, batch: int = 5_000, *, later_first: bool = False, bands: bool = True
 ) -> tuple[list, list]:
     """Link the corpus (in two ingests when `split`, the later articles first when `later_first`;
     `batch` articles per link transaction), with the link features of the first `saved` articles of
-    each ingest saved before it links (None: none)."""
+    each ingest saved before it links (None: none), with their MinHash band keys when `bands` (as a
+    batch run's writer saves them)."""
     arts = sorted(_articles(), key=lambda a: a.published or "")
     parts = [arts[:split], arts[split:]] if split else [arts]
     if later_first:
@@ -125,19 +126,20 @@ def _linked(
             store.write([ArticleResult(article=a) for a in part])
             ahead = [a.id for a in part[: saved or 0]]
             feats = stored.article_features(articles(store, ahead), mentions(store, ahead))
-            stored.save(store, stored.feature_table(list(feats.values())))
+            table = stored.feature_table(list(feats.values()))
+            stored.save(store, stored.with_bands(table) if bands else table)
             link_articles(store, batch=batch)
         return _picture(store), _tables(store)
 
 
 @pytest.mark.parametrize(("split", "batch"), [(0, 5_000), (5, 5_000), (0, 5)])
-@pytest.mark.parametrize("saved", [100, 4, 0])
-def test_saved_features_give_the_same_stories(monkeypatch, saved, split, batch):
-    """Linking reads the features saved with an article and computes only the others: the same
-    stories and tables as computing every one (also over several batches)."""
+@pytest.mark.parametrize(("saved", "bands"), [(100, True), (100, False), (4, True), (0, True)])
+def test_saved_features_give_the_same_stories(monkeypatch, saved, bands, split, batch):
+    """Linking reads the features (and band keys) saved with an article and computes only the others:
+    the same stories and tables as computing every one (also over several batches)."""
     computed: list[int] = []
     real = stored.article_features
-    picture, tables = _linked(saved, split, batch)
+    picture, tables = _linked(saved, split, batch, bands=bands)
     monkeypatch.setattr(
         stored, "article_features", lambda arts, m=None: computed.append(len(arts)) or real(arts, m)
     )
@@ -207,6 +209,17 @@ def test_a_store_linked_before_the_table_gets_its_rows_when_met_again():
         }
         old = {a.id for a in arts[:6]} & met
         assert old and not stored._read(store, [a for a in rows if a.id in old], full=True)
+
+
+def test_band_keys_saved_with_the_features_are_those_the_link_makes():
+    from sitroom.link import families
+
+    arts = _articles()
+    feats = stored.article_features(arts)
+    got = stored.with_bands(stored.feature_table(list(feats.values()))).column("bands").to_pylist()
+    sigs = families.signatures(f.shingles for f in feats.values())
+    assert got == [families.band_keys(s) for s in sigs]
+    assert stored.with_bands(stored.LINK_FEATURES.empty_table()).num_rows == 0
 
 
 def test_a_shard_gives_the_mentions_the_store_gives():
@@ -288,7 +301,7 @@ def test_stored_copy_candidates_are_read_a_few_at_a_time(monkeypatch, ahead, rou
         reads: list[list[str]] = []
         real = stored.articles
         monkeypatch.setattr(stored, "articles", lambda s, ids: reads.append(sorted(ids)) or real(s, ids))
-        got = core._copy_sources(store, arts, stored.article_features(arts), stored.Kept())
+        got = core._copy_sources(store, arts, stored.article_features(arts), {}, stored.Kept())
     assert got == {new.id: copy.id}
     order = [a.id for a in [*olds, copy]]
     assert len(reads) == rounds and [i for r in reads for i in sorted(r, key=order.index)] == order
