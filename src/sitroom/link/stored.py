@@ -211,7 +211,7 @@ class Kept:
         out = {a.id: f for a in arts if (f := self._met.get(a.id)) is not None}
         rest = [a for a in arts if a.id not in out]
         if rest:
-            out |= _read(store, rest, full=False)
+            out |= _read_provenance(store, rest)
             made = [provenance_features(a.id, a.text) for a in rest if a.id not in out]
             save(store, feature_table(made, whole=False))
             out |= {f.article_id: f for f in made}
@@ -343,34 +343,28 @@ def _read_whole(store: Store, arts: Sequence[Art]) -> tuple[dict[str, Features],
     return feats, bands
 
 
-def _read(store: Store, arts: Sequence[Art], *, full: bool) -> dict[str, Features]:
-    """The saved features of those of `arts` that have them: whole rows only with `full`, else the
-    provenance part of any row."""
+def _read_provenance(store: Store, arts: Sequence[Art]) -> dict[str, Features]:
+    """The provenance part of the saved rows of those of `arts` that have one."""
     text = {a.id: a.text for a in arts}
-    cols = "article_id, shingles, numbers, quotes, credits"
-    if full:
-        cols += ", day, terms, weights, keys, persons, person_weights"
     rows = store.con.execute(
-        f"SELECT {cols} FROM link_features WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
-        + (" AND terms IS NOT NULL" if full else ""),
+        "SELECT article_id, shingles, numbers, quotes, credits FROM link_features "
+        "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
         [ids_param(text)],
     ).fetchall()
-    feats: dict[str, Features] = {}
-    for aid, shingles, numbers, quotes, credits, *story in rows:
-        day, terms, weights, keys, persons, person_weights = story or (None,) * 6
-        feats[aid] = Features(
+    return {
+        aid: Features(
             article_id=aid,
-            day=day,
-            terms=dict(zip(terms, weights, strict=True)) if terms is not None else {},
-            keys=tuple(keys) if keys is not None else (),
+            day=None,
+            terms={},
+            keys=(),
             numbers=frozenset(numbers),
             quotes=tuple(frozenset(q.split()) for q in quotes),
             credits=frozenset(credits),
             text=text[aid],
             shingles=np.frombuffer(shingles, dtype="<u4"),
-            persons=dict(zip(persons, person_weights, strict=True)) if persons is not None else {},
         )
-    return feats
+        for aid, shingles, numbers, quotes, credits in rows
+    }
 
 
 def table_features(tables: Mapping[str, pa.Table]) -> pa.Table:

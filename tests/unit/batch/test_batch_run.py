@@ -256,7 +256,7 @@ def test_workers_compute_the_link_features_and_the_link_reads_them(tmp_path, mon
     with open_store(tmp_path / "two" / "db.duckdb", read_only=True) as store:
         ids = [r[0] for r in store.con.execute("SELECT id FROM articles").fetchall()]
         arts = st.articles(store, ids)
-        saved = st._read(store, arts, full=True)
+        saved = st._read_whole(store, arts)[0]
         want = real(arts, st.mentions(store, ids))
     assert len(saved) == 11 and saved == want
     with duckdb.connect(str(tmp_path / "two" / "db.duckdb"), read_only=True) as con:  # the writer's

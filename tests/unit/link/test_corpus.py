@@ -180,8 +180,8 @@ def test_linked_articles_have_their_link_features_saved():
         link_articles(store, batch=5)
         ids = [a.id for a in arts]
         rows = articles(store, ids)
-        assert stored._read(store, rows, full=True) == stored.article_features(rows, mentions(store, ids))
-        assert stored._read(store, rows, full=False) == {
+        assert stored._read_whole(store, rows)[0] == stored.article_features(rows, mentions(store, ids))
+        assert stored._read_provenance(store, rows) == {
             a.id: stored.provenance_features(a.id, a.text) for a in rows
         }
         assert store.con.execute("SELECT count(*) FROM link_features").fetchall()[0][0] == len(arts)
@@ -204,11 +204,11 @@ def test_a_store_linked_before_the_table_gets_its_rows_when_met_again():
         assert len(met) == len(saved)  # one row an article
         assert {a.id for a in arts[6:]} <= met and len(met) > len(arts) - 6  # some earlier ones, met again
         rows = articles(store, list(met))
-        assert stored._read(store, rows, full=False) == {
+        assert stored._read_provenance(store, rows) == {
             a.id: stored.provenance_features(a.id, a.text) for a in rows
         }
         old = {a.id for a in arts[:6]} & met
-        assert old and not stored._read(store, [a for a in rows if a.id in old], full=True)
+        assert old and not stored._read_whole(store, [a for a in rows if a.id in old])[0]
 
 
 def test_band_keys_saved_with_the_features_are_those_the_link_makes():

@@ -186,5 +186,5 @@ def test_saved_provenance_features_are_kept_as_link_features(tmp_path):
         new = from_text("Troops left the northern base on Monday, officials said.", ref="n")
         s.write([ArticleResult(article=new)])
         link_articles(s)
-        whole = stored._read(s, stored.articles(s, [new.id]), full=True)
+        whole = stored._read_whole(s, stored.articles(s, [new.id]))[0]
         assert list(whole) == [new.id] and whole[new.id].terms
