@@ -181,8 +181,8 @@ def _copy_sources(
     `saved_bands`: MinHash band keys saved with some of the articles; the others' are made here."""
     con = store.con
     todo = [a for a in arts if a.id not in saved_bands]
-    sigs = families.signatures(feats[a.id].shingles for a in todo) if todo else []
-    bands = saved_bands | {a.id: families.band_keys(s) for a, s in zip(todo, sigs, strict=True)}
+    made = families.bands_of(feats[a.id].shingles for a in todo)
+    bands = saved_bands | {a.id: b for a, b in zip(todo, made, strict=True)}
     tbl = pa.table(
         {
             "band_key": pa.array([k for a in arts for k in bands[a.id]], pa.int64()),

@@ -50,6 +50,12 @@ def band_keys(sig: np.ndarray) -> list[int]:
     return [int(k) >> 1 for k in mixed]
 
 
+def bands_of(hash_sets: Iterable[np.ndarray]) -> list[list[int]]:
+    """The band keys of each set of shingle hashes, in order (none asked: no datasketch import)."""
+    sets = list(hash_sets)
+    return [band_keys(s) for s in signatures(sets)] if sets else []
+
+
 def containment(a: np.ndarray, b: np.ndarray) -> float:
     """|a ∩ b| / min(|a|, |b|) of two shingle hash sets: 1.0 when one text is contained in the other."""
     if not a.size or not b.size:

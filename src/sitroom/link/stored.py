@@ -276,8 +276,7 @@ def with_bands(table: pa.Table) -> pa.Table:
     """`link_features` rows with their MinHash band keys (`families.band_keys`), made from the shingles."""
     if not table.num_rows:
         return table
-    hashes = (np.frombuffer(b, dtype="<u4") for b in table.column("shingles").to_pylist())
-    bands = [families.band_keys(s) for s in families.signatures(hashes)]
+    bands = families.bands_of(np.frombuffer(b, dtype="<u4") for b in table.column("shingles").to_pylist())
     return table.set_column(
         table.schema.get_field_index("bands"), "bands", pa.array(bands, pa.list_(pa.int64()))
     )
@@ -326,16 +325,16 @@ def _read_whole(store: Store, arts: Sequence[Art]) -> tuple[dict[str, Features],
     for aid, shingles, numbers, quotes, credits, day, terms, weights, keys, persons, pw, bk in zip(
         *cols, strict=True
     ):
-        feats[aid] = Features(
-            article_id=aid,
+        feats[aid] = _row(
+            aid,
+            text[aid],
+            shingles,
+            numbers,
+            quotes,
+            credits,
             day=day,
             terms=dict(zip(terms, weights, strict=True)),
             keys=tuple(keys),
-            numbers=frozenset(numbers),
-            quotes=tuple(frozenset(q.split()) for q in quotes),
-            credits=frozenset(credits),
-            text=text[aid],
-            shingles=np.frombuffer(shingles, dtype="<u4"),
             persons=dict(zip(persons, pw, strict=True)),
         )
         if bk is not None:
@@ -352,19 +351,27 @@ def _read_provenance(store: Store, arts: Sequence[Art]) -> dict[str, Features]:
         [ids_param(text)],
     ).fetchall()
     return {
-        aid: Features(
-            article_id=aid,
-            day=None,
-            terms={},
-            keys=(),
-            numbers=frozenset(numbers),
-            quotes=tuple(frozenset(q.split()) for q in quotes),
-            credits=frozenset(credits),
-            text=text[aid],
-            shingles=np.frombuffer(shingles, dtype="<u4"),
-        )
+        aid: _row(aid, text[aid], shingles, numbers, quotes, credits)
         for aid, shingles, numbers, quotes, credits in rows
     }
+
+
+def _row(
+    aid: str, text: str, shingles: bytes, numbers: list, quotes: list, credits: list, **story: Any
+) -> Features:
+    """Features from a saved row: the provenance part, and the story part when given (`story`)."""
+    return Features(
+        article_id=aid,
+        day=story.get("day"),
+        terms=story.get("terms", {}),
+        keys=story.get("keys", ()),
+        numbers=frozenset(numbers),
+        quotes=tuple(frozenset(q.split()) for q in quotes),
+        credits=frozenset(credits),
+        text=text,
+        shingles=np.frombuffer(shingles, dtype="<u4"),
+        persons=story.get("persons", {}),
+    )
 
 
 def table_features(tables: Mapping[str, pa.Table]) -> pa.Table:
