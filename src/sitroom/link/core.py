@@ -11,7 +11,7 @@ import hashlib
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -322,7 +322,6 @@ def _write_stories(
         "family_id FROM story_articles WHERE story_id IN (SELECT unnest(?::VARCHAR[]))",
         [tids],
     ).fetchall()
-    old_story = {r[0]: r[1] for r in old_rows}
     old_score = {r[0]: r[2] for r in old_rows}
     # a member's relation depends on the members before it only: those before the first new one keep theirs
     settled = {
@@ -336,89 +335,104 @@ def _write_stories(
         )
         for aid, _, _, rel, src, score, dropped, family in old_rows
     }
-    old_arts = {a.id: a for a in stored.articles(store, list(old_story))}
-    old_mentions = stored.mentions(store, list(old_story))
-    all_feats = dict(feats) | known.get(store, list(old_arts.values()))
-    all_mentions = dict(mentions) | dict(old_mentions)
-    members: dict[str, list[stored.Art]] = defaultdict(list)
-    for aid, sid in old_story.items():
-        if aid in old_arts:
-            members[sid].append(old_arts[aid])
+    old_members: dict[str, list[str]] = defaultdict(list)
+    for aid, sid, *_ in old_rows:
+        old_members[sid].append(aid)
+    new_members: dict[str, list[stored.Art]] = defaultdict(list)
     for a in arts:
-        members[story_of[a.id]].append(a)
+        new_members[story_of[a.id]].append(a)
 
     story_rows, member_rows, key_rows = [], [], []
     all_links: list[Link] = []
     now = datetime.now(UTC).replace(tzinfo=None)
     state = {s.id: s for s in touched}
-    member_story = {a.id: sid for sid, m in members.items() for a in m}
-    # rows stay tuples until their story is written (as dicts, a 5,000-article batch's events took 66 MB)
-    story_events: dict[str, list[tuple]] = defaultdict(list)
-    for e in _events(store, list(member_story)):  # in query order, as `canonical_events` meets them
-        story_events[member_story[e[1]]].append(e)
-    for sid in tids:
-        mem = members[sid]
-        links = provenance([Member(id=a.id, order=a.order, features=all_feats[a.id]) for a in mem], settled)
-        all_links += links
-        by_id = {a.id: a for a in mem}
-        for x in links:
-            if settled.get(x.article_id) == x:
-                continue  # its row stands
-            member_rows.append(
-                {
-                    "article_id": x.article_id,
-                    "story_id": sid,
-                    "relation": x.relation.value,
-                    "derived_from": x.derived_from,
-                    "score": x.score,
-                    "attribution_dropped": x.attribution_dropped,
-                    "family_id": x.family_id,
-                    "credits": sorted(all_feats[x.article_id].credits),
-                    "story_score": placed_score.get(x.article_id, old_score.get(x.article_id)),
-                }
+    # A group of stories at a time: their members' texts, features, mentions and events are held for
+    # that group only (all members of every touched story at once grew with the stories: +180 MB in
+    # the second batch of a 10,000-article link where every story had hundreds of copies)
+    for group in _groups(tids, lambda sid: len(old_members[sid]) + len(new_members[sid]), STORY_GROUP):
+        old_ids = [aid for sid in group for aid in old_members[sid]]
+        old_arts = {a.id: a for a in stored.articles(store, old_ids)}
+        all_feats = feats | known.get(store, list(old_arts.values()), hold=False)
+        all_mentions = mentions | stored.mentions(store, old_ids)
+        members = {
+            sid: [old_arts[aid] for aid in old_members[sid] if aid in old_arts] + new_members[sid]
+            for sid in group
+        }
+        member_story = {a.id: sid for sid, m in members.items() for a in m}
+        # rows stay tuples until their story is written (as dicts, a 5,000-article batch's events took 66 MB)
+        story_events: dict[str, list[tuple]] = defaultdict(list)
+        for e in _events(store, list(member_story)):  # in query order, as `canonical_events` meets them
+            story_events[member_story[e[1]]].append(e)
+        for sid in group:
+            mem = members[sid]
+            links = provenance(
+                [Member(id=a.id, order=a.order, features=all_feats[a.id]) for a in mem], settled
             )
-        s = state[sid]
-        origin = by_id[links[0].article_id]
-        published = sorted(a.published for a in mem if a.published)
-        countries = sorted({c for a in mem for c in all_mentions.get(a.id, {}).get("countries", ())})
-        story_rows.append(
-            {
-                "id": sid,
-                "title": _title(origin, [by_id[x.article_id] for x in links]),
-                "first_seen": published[0] if published else None,
-                "last_seen": published[-1] if published else None,
-                "day_min": s.day_min,
-                "day_max": s.day_max,
-                "article_count": len(mem),
-                "independent_sources": independent_sources(links),
-                "origin_id": origin.id,
-                "outlets": sorted({a.outlet for a in mem if a.outlet}),
-                "countries": countries,
-                "agencies": sorted({c for a in mem for c in all_feats[a.id].credits}),
-                "events": json.dumps(
-                    canonical_events(
-                        [dict(zip(_EVENT_COLUMNS, e, strict=True)) for e in story_events.pop(sid, ())],
-                        {a.id for a in mem},
-                    ),
-                    ensure_ascii=False,
-                ),
-                "centroid": json.dumps(
-                    dict(sorted(s.centroid.items(), key=lambda kv: -kv[1])[: st.CENTROID_TERMS])
-                    | {st.PERSON_PREFIX + k: round(w, 4) for k, w in _top(s.persons, st.PERSONS_KEPT)}
-                ),
-                "signatures": json.dumps(sorted([t, p, d.isoformat()] for t, p, d in s.signatures)),
-                "method": st.METHOD,
-                "updated_at": now,
-            }
-        )
-        for k, _ in s.keys.most_common(st.KEYS_PER_STORY):
-            key_rows.append({"key": k, "story_id": sid})
+            all_links += links
+            for x in links:
+                if settled.get(x.article_id) == x:
+                    continue  # its row stands
+                member_rows.append(
+                    {
+                        "article_id": x.article_id,
+                        "story_id": sid,
+                        "relation": x.relation.value,
+                        "derived_from": x.derived_from,
+                        "score": x.score,
+                        "attribution_dropped": x.attribution_dropped,
+                        "family_id": x.family_id,
+                        "credits": sorted(all_feats[x.article_id].credits),
+                        "story_score": placed_score.get(x.article_id, old_score.get(x.article_id)),
+                    }
+                )
+            s = state[sid]
+            events = [dict(zip(_EVENT_COLUMNS, e, strict=True)) for e in story_events.pop(sid, ())]
+            story_rows.append(_story_row(s, mem, links, all_feats, all_mentions, events, now))
+            for k, _ in s.keys.most_common(st.KEYS_PER_STORY):
+                key_rows.append({"key": k, "story_id": sid})
 
     _insert(con, "stories", story_rows, _STORY_SCHEMA, replace=True)
     _insert(con, "story_articles", member_rows, _MEMBER_SCHEMA, replace=True)
     con.execute("DELETE FROM story_keys WHERE story_id IN (SELECT unnest(?::VARCHAR[]))", [tids])
     _insert(con, "story_keys", key_rows, pa.schema([("key", pa.string()), ("story_id", pa.string())]))
     return all_links
+
+
+def _story_row(
+    s: st.StoryState,
+    mem: list[stored.Art],
+    links: list[Link],
+    feats: dict[str, Features],
+    mentions: dict[str, dict[str, Any]],
+    events: list[dict[str, Any]],
+    now: datetime,
+) -> dict[str, Any]:
+    """A story's row in `stories`, from all its members (`mem`) and their `links` in publication order."""
+    by_id = {a.id: a for a in mem}
+    origin = by_id[links[0].article_id]
+    published = sorted(a.published for a in mem if a.published)
+    return {
+        "id": s.id,
+        "title": _title(origin, [by_id[x.article_id] for x in links]),
+        "first_seen": published[0] if published else None,
+        "last_seen": published[-1] if published else None,
+        "day_min": s.day_min,
+        "day_max": s.day_max,
+        "article_count": len(mem),
+        "independent_sources": independent_sources(links),
+        "origin_id": origin.id,
+        "outlets": sorted({a.outlet for a in mem if a.outlet}),
+        "countries": sorted({c for a in mem for c in mentions.get(a.id, {}).get("countries", ())}),
+        "agencies": sorted({c for a in mem for c in feats[a.id].credits}),
+        "events": json.dumps(canonical_events(events, set(by_id)), ensure_ascii=False),
+        "centroid": json.dumps(
+            dict(sorted(s.centroid.items(), key=lambda kv: -kv[1])[: st.CENTROID_TERMS])
+            | {st.PERSON_PREFIX + k: round(w, 4) for k, w in _top(s.persons, st.PERSONS_KEPT)}
+        ),
+        "signatures": json.dumps(sorted([t, p, d.isoformat()] for t, p, d in s.signatures)),
+        "method": st.METHOD,
+        "updated_at": now,
+    }
 
 
 _STORY_SCHEMA = pa.schema(
@@ -455,6 +469,24 @@ _MEMBER_SCHEMA = pa.schema(
         ("story_score", pa.float64()),
     ]
 )
+
+
+STORY_GROUP = 3_000  # members (stored and new) of the stories written together
+
+
+def _groups(ids: Sequence[str], size: Callable[[str], int], cap: int) -> Iterator[list[str]]:
+    """`ids` in order, cut into runs whose sizes add up to at most `cap` (an id bigger alone: its own)."""
+    group: list[str] = []
+    n = 0
+    for i in ids:
+        k = size(i)
+        if group and n + k > cap:
+            yield group
+            group, n = [], 0
+        group.append(i)
+        n += k
+    if group:
+        yield group
 
 
 def _insert(con, table: str, rows: list[dict[str, Any]], schema: pa.Schema, *, replace: bool = False) -> None:

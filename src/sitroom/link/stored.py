@@ -206,8 +206,9 @@ class Kept:
     def __init__(self) -> None:
         self._met: dict[str, Features] = {}
 
-    def get(self, store: Store, arts: Sequence[Art]) -> dict[str, Features]:
-        """Per article id, of these stored articles (with their texts)."""
+    def get(self, store: Store, arts: Sequence[Art], *, hold: bool = True) -> dict[str, Features]:
+        """Per article id, of these stored articles (with their texts); held for the rest of the batch
+        unless `hold` is false (read once, as the members of the stories being written are)."""
         out = {a.id: f for a in arts if (f := self._met.get(a.id)) is not None}
         rest = [a for a in arts if a.id not in out]
         if rest:
@@ -215,7 +216,8 @@ class Kept:
             made = [provenance_features(a.id, a.text) for a in rest if a.id not in out]
             save(store, feature_table(made, whole=False))
             out |= {f.article_id: f for f in made}
-        self._met |= out
+        if hold:
+            self._met |= out
         return out
 
     def save(self, store: Store, table: pa.Table | None) -> None:

@@ -166,11 +166,36 @@ def test_saved_features_and_settled_links_give_the_same_stories(monkeypatch, spl
     monkeypatch.setattr(
         stored.Kept,
         "get",
-        lambda self, store, arts: {a.id: stored.provenance_features(a.id, a.text) for a in arts},
+        lambda self, store, arts, hold=True: {a.id: stored.provenance_features(a.id, a.text) for a in arts},
     )
     monkeypatch.setattr(core, "provenance", lambda members, settled=None: real(members))
     _, afresh = _linked(None, split, batch, later_first=later_first)
     assert kept == afresh
+
+
+@pytest.mark.parametrize(("split", "batch"), [(0, 5_000), (5, 5_000), (0, 4)])
+def test_stories_written_a_group_at_a_time_are_those_written_at_once(monkeypatch, split, batch):
+    """A batch writes the stories it touched a group at a time (members' texts, features, mentions and
+    events held for one group only): with one story a group, the same tables as with all in one."""
+    from sitroom.link import core
+
+    reads: list[int] = []  # members whose events one read fetched
+    real = core._events
+    monkeypatch.setattr(core, "_events", lambda store, ids: reads.append(len(ids)) or real(store, ids))
+    monkeypatch.setattr(core, "STORY_GROUP", 10**9)
+    at_once = _linked(None, split, batch)
+    once, reads[:] = list(reads), []
+    monkeypatch.setattr(core, "STORY_GROUP", 1)
+    assert _linked(None, split, batch) == at_once
+    assert len(reads) > len(once) and max(reads) <= max(once)
+
+
+def test_groups_add_up_to_the_cap_and_a_big_one_stands_alone():
+    from sitroom.link.core import _groups
+
+    size = {"a": 2, "b": 2, "c": 5, "d": 1, "e": 3}.__getitem__
+    assert list(_groups("abcde", size, 4)) == [["a", "b"], ["c"], ["d", "e"]]
+    assert list(_groups("", size, 4)) == []
 
 
 def test_linked_articles_have_their_link_features_saved():
