@@ -321,7 +321,10 @@ def _read_whole(store: Store, arts: Sequence[Art]) -> tuple[dict[str, Features],
         "WHERE terms IS NOT NULL AND article_id IN (SELECT unnest(?::VARCHAR[]))",
         params=[ids_param(text)],
     ).to_arrow_table()
-    cols = [tbl.column(c).to_pylist() for c in tbl.column_names]
+    cols = [
+        _shared_strings(tbl.column(c)) if c == "terms" else tbl.column(c).to_pylist()
+        for c in tbl.column_names
+    ]
     feats: dict[str, Features] = {}
     bands: dict[str, list[int]] = {}
     for aid, shingles, numbers, quotes, credits, day, terms, weights, keys, persons, pw, bk in zip(
@@ -342,6 +345,26 @@ def _read_whole(store: Store, arts: Sequence[Art]) -> tuple[dict[str, Features],
         if bk is not None:
             bands[aid] = bk
     return feats, bands
+
+
+def _shared_strings(column: pa.ChunkedArray) -> list[list[str]]:
+    """A column of string lists as Python lists in which equal strings are one object: a batch's
+    articles share most of their terms, and a str per occurrence took ~80 MB of 5,000 articles' rows."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    lists = column.combine_chunks()
+    if not len(lists):
+        return []
+    codes = pc.dictionary_encode(pc.list_flatten(lists))
+    words = codes.dictionary.to_pylist()
+    at = codes.indices.to_numpy(zero_copy_only=False).tolist()
+    ends = np.cumsum(pc.list_value_length(lists).fill_null(0).to_numpy(zero_copy_only=False)).tolist()
+    out, start = [], 0
+    for end in ends:
+        out.append([words[i] for i in at[start:end]])
+        start = end
+    return out
 
 
 def _read_provenance(store: Store, arts: Sequence[Art]) -> dict[str, Features]:
