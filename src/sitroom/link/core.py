@@ -67,21 +67,20 @@ def link_articles(
         return LinkCounts()
     order = stored.in_order(store, todo)
     total = LinkCounts()
-    known = stored.Kept()  # what copy detection and provenance read of linked articles
     if on_batch is not None:
         on_batch(0, len(order))
     with stored.gc_paused():
         for i in range(0, len(order), batch):
             arts = sorted(stored.articles(store, order[i : i + batch]), key=lambda a: a.order)
-            total = total + _link_batch(store, arts, known)
+            total = total + _link_batch(store, arts)
             if on_batch is not None:
                 on_batch(total.articles, len(order))
     return total
 
 
 # -- one batch ------------------------------------------------------------------------------------
-def _link_batch(store: Store, arts: list[stored.Art], known: stored.Kept) -> LinkCounts:
-    """Link one batch; `known` gives the provenance features of stored articles, and saves this batch's."""
+def _link_batch(store: Store, arts: list[stored.Art]) -> LinkCounts:
+    """Link one batch, and save the link features of its articles that were not saved before."""
     con = store.con
     ids = [a.id for a in arts]
     mentions = stored.mentions(store, ids)
@@ -91,7 +90,7 @@ def _link_batch(store: Store, arts: list[stored.Art], known: stored.Kept) -> Lin
     con.execute("BEGIN TRANSACTION")
     try:
         idf = _update_idf(store, feats.values())
-        sources = _copy_sources(store, arts, feats, bands, known)
+        sources = _copy_sources(store, arts, feats, bands)
         placed_before = dict(
             con.execute(
                 "SELECT article_id, story_id FROM story_articles WHERE article_id IN "
@@ -115,8 +114,9 @@ def _link_batch(store: Store, arts: list[stored.Art], known: stored.Kept) -> Lin
         story_of = {aid: sid for aid, (sid, _) in placed.items()}
         placed_score = {aid: sc for aid, (_, sc) in placed.items()}
         touched = clusterer.touched()
-        links = _write_stories(store, touched, arts, feats, placed_score, mentions, story_of, known)
-        known.save(store, unsaved)
+        links = _write_stories(store, touched, arts, feats, placed_score, mentions, story_of)
+        if unsaved is not None:
+            stored.save(store, unsaved)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -175,7 +175,6 @@ def _copy_sources(
     arts: list[stored.Art],
     feats: dict[str, Features],
     saved_bands: dict[str, list[int]],
-    known: stored.Kept,
 ) -> dict[str, str]:
     """article id → the earliest earlier article (stored or in this batch) it is a copy of.
     `saved_bands`: MinHash band keys saved with some of the articles; the others' are made here."""
@@ -208,7 +207,7 @@ def _copy_sources(
             seen[k].append(a.id)
     order = {a.id: a.order for a in arts} | stored.orders(store, {o for _, o in stored_pairs})
     ranked = {a.id: sorted(cands.get(a.id, ()), key=lambda c: order.get(c, (True,))) for a in arts}
-    return _first_copies(ranked, feats, lambda ids: known.get(store, stored.articles(store, ids)))
+    return _first_copies(ranked, feats, lambda ids: stored.provenance_of(store, stored.articles(store, ids)))
 
 
 def _first_copies(
@@ -313,7 +312,6 @@ def _write_stories(
     placed_score: dict[str, float | None],
     mentions: dict[str, dict[str, Any]],
     story_of: dict[str, str],
-    known: stored.Kept,
 ) -> list[Link]:
     con = store.con
     tids = [s.id for s in touched]
@@ -352,7 +350,7 @@ def _write_stories(
     for group in _groups(tids, lambda sid: len(old_members[sid]) + len(new_members[sid]), STORY_GROUP):
         old_ids = [aid for sid in group for aid in old_members[sid]]
         old_arts = {a.id: a for a in stored.articles(store, old_ids)}
-        all_feats = feats | known.get(store, list(old_arts.values()), hold=False)
+        all_feats = feats | stored.provenance_of(store, list(old_arts.values()))
         all_mentions = mentions | stored.mentions(store, old_ids)
         members = {
             sid: [old_arts[aid] for aid in old_members[sid] if aid in old_arts] + new_members[sid]

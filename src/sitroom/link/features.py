@@ -290,7 +290,7 @@ def features(
 def provenance_features(article_id: str, text: str) -> Features:
     """What copy detection and provenance read of an article (shingles, numbers, quotes, credits and
     its text), the same as `features` gives, without what only story similarity reads (terms, keys,
-    persons: empty here), at a third of its cost. Saved with each linked article (`stored.Kept`);
+    persons: empty here), at a third of its cost. Saved with each linked article (`stored.provenance_of`);
     computed again only for articles linked before the store kept them."""
     return Features(
         article_id=article_id,

@@ -1,6 +1,6 @@
 """Stored articles as the link stage reads them: rows, their mentions (places, actors, events) and the
 link features made of both, saved in `link_features` (by a batch run's workers with the parse, else by the
-link); and `Kept`, what copy detection and provenance read of linked articles.
+link); and `provenance_of`, what copy detection and provenance read of linked articles.
 
 Once an article is stored its row and its mentions never change (loads skip known articles), so
 features computed any time after the store took it are the ones linking would compute."""
@@ -195,36 +195,17 @@ def _mentions(
     return out
 
 
-class Kept:
-    """Provenance features (what copy detection and provenance read) of linked articles, which later
-    batches meet again as copy candidates and members of the stories they extend: read from
-    `link_features` however long ago an article was linked (recomputing them made each batch of a
-    long link slower than the last); an article linked before the store kept them is computed from
-    its text once, then saved. What a batch met is held until the batch is saved (copy detection and
-    provenance meet many of the same articles)."""
-
-    def __init__(self) -> None:
-        self._met: dict[str, Features] = {}
-
-    def get(self, store: Store, arts: Sequence[Art], *, hold: bool = True) -> dict[str, Features]:
-        """Per article id, of these stored articles (with their texts); held for the rest of the batch
-        unless `hold` is false (read once, as the members of the stories being written are)."""
-        out = {a.id: f for a in arts if (f := self._met.get(a.id)) is not None}
-        rest = [a for a in arts if a.id not in out]
-        if rest:
-            out |= _read_provenance(store, rest)
-            made = [provenance_features(a.id, a.text) for a in rest if a.id not in out]
-            save(store, feature_table(made, whole=False))
-            out |= {f.article_id: f for f in made}
-        if hold:
-            self._met |= out
-        return out
-
-    def save(self, store: Store, table: pa.Table | None) -> None:
-        """A batch's features that were not saved before (in its transaction)."""
-        if table is not None:
-            save(store, table)
-        self._met.clear()
+def provenance_of(store: Store, arts: Sequence[Art]) -> dict[str, Features]:
+    """Provenance features (what copy detection and provenance read) of these linked articles, which
+    later batches meet again as copy candidates and members of the stories they extend: read from
+    `link_features` however long ago an article was linked (recomputing them made each batch of a long
+    link slower than the last); an article linked before the store kept them is computed from its text
+    once, then saved. Read where needed, not held for the batch: a batch meets thousands of them."""
+    out = _read_provenance(store, arts)
+    made = [provenance_features(a.id, a.text) for a in arts if a.id not in out]
+    if made:
+        save(store, feature_table(made, whole=False))
+    return out | {f.article_id: f for f in made}
 
 
 # One row an article: the provenance part always; the story part (NULL: a row of provenance features

@@ -164,9 +164,9 @@ def test_saved_features_and_settled_links_give_the_same_stories(monkeypatch, spl
     _, kept = _linked(None, split, batch, later_first=later_first)
     real = core.provenance
     monkeypatch.setattr(
-        stored.Kept,
-        "get",
-        lambda self, store, arts, hold=True: {a.id: stored.provenance_features(a.id, a.text) for a in arts},
+        stored,
+        "provenance_of",
+        lambda store, arts: {a.id: stored.provenance_features(a.id, a.text) for a in arts},
     )
     monkeypatch.setattr(core, "provenance", lambda members, settled=None: real(members))
     _, afresh = _linked(None, split, batch, later_first=later_first)
@@ -326,7 +326,7 @@ def test_stored_copy_candidates_are_read_a_few_at_a_time(monkeypatch, ahead, rou
         reads: list[list[str]] = []
         real = stored.articles
         monkeypatch.setattr(stored, "articles", lambda s, ids: reads.append(sorted(ids)) or real(s, ids))
-        got = core._copy_sources(store, arts, stored.article_features(arts), {}, stored.Kept())
+        got = core._copy_sources(store, arts, stored.article_features(arts), {})
     assert got == {new.id: copy.id}
     order = [a.id for a in [*olds, copy]]
     assert len(reads) == rounds and [i for r in reads for i in sorted(r, key=order.index)] == order

@@ -124,8 +124,8 @@ def test_terms_come_in_the_same_order_whatever_the_hash_seed():
     assert len(runs) == 1, runs
 
 
-def test_kept_reads_what_was_saved_and_computes_and_saves_the_rest():
-    from sitroom.link.stored import Art, Kept, feature_table
+def test_provenance_of_reads_what_was_saved_and_computes_and_saves_the_rest():
+    from sitroom.link.stored import Art, feature_table, provenance_of, save
     from sitroom.store import open_store
 
     def art(i: int) -> Art:
@@ -136,12 +136,11 @@ def test_kept_reads_what_was_saved_and_computes_and_saves_the_rest():
         return store.con.execute("SELECT count(*) FROM link_features").fetchall()[0][0]
 
     with open_store(":memory:") as store:
-        known = Kept()
-        first = known.get(store, [art(1)])["a1"]
+        first = provenance_of(store, [art(1)])["a1"]
         assert first == provenance_features("a1", art(1).text)  # not saved before: computed, then saved
-        assert known.get(store, [art(1)])["a1"] is first and saved(store) == 1  # held within the batch
-        known.save(store, feature_table([features(f"a{i}", art(i).text) for i in (2, 3)]))  # a batch's own
-        assert saved(store) == 3 and not known._met
-        again = Kept().get(store, [art(i) for i in (1, 2, 3)])  # all read from the store
+        assert saved(store) == 1
+        assert provenance_of(store, [art(1)])["a1"] == first and saved(store) == 1  # read, not made again
+        save(store, feature_table([features(f"a{i}", art(i).text) for i in (2, 3)]))  # a batch's own
+        again = provenance_of(store, [art(i) for i in (1, 2, 3)])  # all read from the store
         assert again == {f"a{i}": provenance_features(f"a{i}", art(i).text) for i in (1, 2, 3)}
         assert saved(store) == 3
