@@ -331,7 +331,6 @@ def _read_whole(store: Store, arts: Sequence[Art]) -> tuple[dict[str, Features],
 def _shared_strings(column: pa.ChunkedArray) -> list[list[str]]:
     """A column of string lists as Python lists in which equal strings are one object: a batch's
     articles share most of their terms, and a str per occurrence took ~80 MB of 5,000 articles' rows."""
-    import numpy as np
     import pyarrow.compute as pc
 
     lists = column.combine_chunks()
