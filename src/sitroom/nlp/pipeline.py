@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -103,11 +104,12 @@ def parse(
             yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
 
 
-_TAILS: dict[int, object] = {}
+# Weak keys: a tail goes with its pipeline, and a new pipeline never gets a freed one's tail.
+_TAILS: weakref.WeakKeyDictionary[Language, tail.FastTail | None] = weakref.WeakKeyDictionary()
 
 
-def _fast_tail(nlp: Language):
+def _fast_tail(nlp: Language) -> tail.FastTail | None:
     """The exact fast tail for this pipeline (None when it does not fit: the real components run)."""
-    if id(nlp) not in _TAILS:
-        _TAILS[id(nlp)] = tail.FastTail.of(nlp)
-    return _TAILS[id(nlp)]
+    if nlp not in _TAILS:
+        _TAILS[nlp] = tail.FastTail.of(nlp)
+    return _TAILS[nlp]

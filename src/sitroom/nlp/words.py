@@ -9,7 +9,9 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.vocab import Vocab
 
-_BY_VOCAB: dict[int, frozenset[str]] = {}
+# Kept in the vocab's own lookups: the index lives and dies with its pipeline (a dict keyed by
+# `id(vocab)` answered for a new Vocab that reused a freed one's id).
+TABLE = "sitroom_english_words"
 
 
 def remember(nlp: Language) -> None:
@@ -22,13 +24,16 @@ def remember(nlp: Language) -> None:
             index = {}
         for pos in index:
             words.update(w for w in index[pos] if "_" not in w)
-    _BY_VOCAB[id(nlp.vocab)] = frozenset(words)
+    lookups = nlp.vocab.lookups
+    if lookups.has_table(TABLE):
+        lookups.remove_table(TABLE)
+    lookups.add_table(TABLE, dict.fromkeys(words, True))
 
 
 def is_english_word(vocab: Vocab, lower: str) -> bool:
     """True when the lower-cased word, or its singular, is an English lemma the pipeline knows
     (False for every word when the pipeline was not loaded by `sitroom.nlp.load`)."""
-    words = _BY_VOCAB.get(id(vocab))
-    if not words:
+    if not vocab.lookups.has_table(TABLE):
         return False
+    words = vocab.lookups.get_table(TABLE)
     return lower in words or (lower.endswith("s") and lower[:-1] in words)

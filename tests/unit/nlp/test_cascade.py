@@ -202,3 +202,19 @@ def test_fast_tail_on_real_news(nlp, dev):
         for a, b in zip(w, g, strict=True)
     )
     assert bad == 0
+
+
+def test_fast_tail_goes_with_its_pipeline() -> None:
+    import gc
+
+    from spacy.lang.en import English
+
+    from sitroom.nlp import pipeline
+
+    blank = English()
+    assert pipeline._fast_tail(blank) is None  # no ruler or lemmatizer: the real components run
+    assert blank in pipeline._TAILS
+    size = len(pipeline._TAILS)
+    del blank
+    gc.collect()
+    assert len(pipeline._TAILS) == size - 1  # not kept alive, and no id left for a new pipeline to meet
