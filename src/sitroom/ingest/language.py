@@ -1,17 +1,26 @@
 """Which language an article is in. The pipeline codes English only: anything else is skipped with a
 Failure (E_LANGUAGE) instead of being run through an English model and mis-coded.
 
-py3langid (langid.py's naive Bayes model, shipped in the wheel, offline): ~1 s to load once per process,
-~2 ms per article on its first `SAMPLE` characters. Short or mixed texts stay English unless the
+py3langid (langid.py's naive Bayes model, shipped in the wheel, offline): ~2 ms per article on its first
+`SAMPLE` characters. The wheel ships the model LZMA-compressed (0.8-1.1 s to unpack in every process that
+needs it); the first process unpacks it once into the cache folder as plain arrays, which later processes
+map in 0.1 s (the big table shared through the page cache). Short or mixed texts stay English unless the
 model is sure: a skipped article is lost to the user, a mis-detected one only costs a parse.
 """
 
 from __future__ import annotations
 
 import functools
+import lzma
+import os
 import re
+import shutil
+import tempfile
+from array import array
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 E_LANGUAGE = "E_LANGUAGE"
 SAMPLE = 3000  # characters looked at: enough for a sure answer, bounded time
@@ -43,7 +52,72 @@ class Detected:
 def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    from sitroom.config import load
+
+    try:
+        return _from_unpacked(unpacked(load().cache_path()))
+    except (OSError, ValueError, KeyError, EOFError, lzma.LZMAError, BadZipFile):
+        # no writable cache, or a model of another layout: the wheel's own loader
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+# The arrays of py3langid's model file (npz: DFA rows shared between states, naive Bayes tables).
+_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+
+
+def unpacked(cache: Path) -> Path:
+    """The folder of the shipped model's arrays as .npy files, unpacked into `cache` on first use
+    (atomically: processes racing to unpack it keep whichever lands first)."""
+    from importlib.metadata import version
+
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    packed = MODEL_DIR / MODEL_FILE
+    folder = cache / f"langid-{version('py3langid')}-{packed.stat().st_size}"
+    if folder.is_dir():
+        return folder
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".langid-", dir=cache))
+    tmp.chmod(0o755)  # as the files beside it, not mkdtemp's owner-only
+    try:
+        with lzma.open(packed) as src, open(tmp / "model.npz", "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)  # np.load seeks: not in the LZMA stream
+        with np.load(tmp / "model.npz", allow_pickle=False) as data:
+            for name in _ARRAYS:
+                np.save(tmp / f"{name}.npy", data[name], allow_pickle=False)
+        (tmp / "model.npz").unlink()
+        try:
+            os.replace(tmp, folder)
+        except OSError:
+            if not folder.is_dir():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def _from_unpacked(folder: Path) -> Any:
+    """The identifier `LanguageIdentifier.from_model_file` builds, from the unpacked arrays (the
+    naive Bayes table memory-mapped, the DFA as the stdlib arrays its walk indexes fastest)."""
+    import numpy as np
+    from py3langid.langid import LanguageIdentifier
+
+    a = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in _ARRAYS}
+    return LanguageIdentifier(
+        a["ptc"],
+        np.array(a["pc"]),
+        a["classes"].tolist(),
+        _stdlib(a["nextmove"]),
+        a["out_feat"].tolist(),
+        norm_probs=True,
+        tk_row=_stdlib(a["nextmove_row"]),
+    )
+
+
+def _stdlib(arr: Any) -> array:
+    code = {2: "H", 4: "I", 8: "Q"}[arr.dtype.itemsize]
+    return array(code, arr.tobytes())
 
 
 def detect(text: str) -> Detected:

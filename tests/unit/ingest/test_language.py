@@ -41,3 +41,40 @@ def test_short_texts_are_left_to_the_model(text):
 def test_english_quoted_in_a_foreign_text_does_not_pass_for_english():
     mixed = DUTCH + ' Hij zei: "We will leave."'
     assert not plainly_english(mixed)
+
+
+def test_the_model_unpacked_into_the_cache_answers_as_the_wheels_loader(tmp_path):
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from sitroom.ingest.language import _from_unpacked, unpacked
+
+    folder = unpacked(tmp_path)
+    assert folder.parent == tmp_path and sorted(p.name for p in tmp_path.iterdir()) == [folder.name]
+    ours = _from_unpacked(folder)
+    wheel = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    for text in (ENGLISH, DUTCH, POLISH, ENGLISH[:30], "x", ""):
+        assert ours.classify(text) == wheel.classify(text)
+        assert ours.rank(text)[:5] == wheel.rank(text)[:5]
+
+
+def test_the_unpacked_model_is_written_once_and_reused(tmp_path):
+    from sitroom.ingest.language import unpacked
+
+    folder = unpacked(tmp_path)
+    stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert unpacked(tmp_path) == folder
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps
+
+
+def test_no_writable_cache_falls_back_to_the_wheels_loader(tmp_path, monkeypatch):
+    from sitroom.ingest import language
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("SITROOM_CACHE_DIR", str(blocker / "cache"))
+    language._identifier.cache_clear()
+    try:
+        assert language.detect(DUTCH).language == "nl"
+        assert not blocker.with_name("cache").exists()
+    finally:
+        language._identifier.cache_clear()
