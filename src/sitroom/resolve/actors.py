@@ -260,6 +260,9 @@ class SectorWord:
     keeps: frozenset[str] = frozenset()  # modifier sectors a weak head ignores
 
 
+_SERIALS = itertools.count()
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     names: dict[tuple[str, ...], tuple[Entry, ...]]
@@ -270,6 +273,8 @@ class Lexicon:
     regions: dict[str, str]  # ISO3 -> UN M49 subregion
     firsts: dict[str, int] = field(default_factory=dict)  # first token of a name -> its longest length
     sector_firsts: dict[str, int] = field(default_factory=dict)
+    # keys the parse caches: never reused, unlike `id()` of a lexicon evicted and freed
+    serial: int = field(default_factory=_SERIALS.__next__, compare=False)
 
 
 def _rows(name: str) -> Iterable[dict[str, str]]:
@@ -627,14 +632,14 @@ class _Parse:
 
 def _parse(text: str, offset: int = 0, *, fuzzy: bool = False) -> _Parse:
     if len(text) <= 300:  # actor phrases repeat across a sentence's events
-        return _parse_phrase(text, offset, fuzzy, id(lexicon()))
-    return _parse_long(text, offset, fuzzy, id(lexicon()))
+        return _parse_phrase(text, offset, fuzzy, lexicon().serial)
+    return _parse_long(text, offset, fuzzy, lexicon().serial)
 
 
-def _parse_phrase(text: str, offset: int, fuzzy: bool, lex_id: int) -> _Parse:
+def _parse_phrase(text: str, offset: int, fuzzy: bool, lex_serial: int) -> _Parse:
     # the same phrases recur across events and articles ("the government", "Israeli troops"): parse
     # each text once at offset 0, then move its tokens; name and sector hits are token indices
-    p = _parse_at_zero(text, fuzzy, lex_id)
+    p = _parse_at_zero(text, fuzzy, lex_serial)
     if offset == 0:
         return p
     toks = _Toks(
@@ -644,12 +649,12 @@ def _parse_phrase(text: str, offset: int, fuzzy: bool, lex_id: int) -> _Parse:
 
 
 @functools.lru_cache(maxsize=8192)
-def _parse_at_zero(text: str, fuzzy: bool, lex_id: int) -> _Parse:
+def _parse_at_zero(text: str, fuzzy: bool, lex_serial: int) -> _Parse:
     return _parse_text(text, 0, fuzzy=fuzzy)  # callers never mutate a parse
 
 
 @functools.lru_cache(maxsize=4)
-def _parse_long(text: str, offset: int, fuzzy: bool, lex_id: int) -> _Parse:
+def _parse_long(text: str, offset: int, fuzzy: bool, lex_serial: int) -> _Parse:
     # an article's whole text is parsed by actor_mentions, then again for the country it names most
     return _parse_text(text, offset, fuzzy=fuzzy)
 
@@ -793,11 +798,11 @@ def _residence(p: _Parse, h: _Hit, hi: int, ctx: ArticleContext | None) -> str |
 
 
 def _text_countries(text: str) -> tuple[tuple[str, int], ...]:
-    return _text_countries_for(text, id(lexicon()))
+    return _text_countries_for(text, lexicon().serial)
 
 
 @functools.lru_cache(maxsize=16)
-def _text_countries_for(text: str, lex_id: int) -> tuple[tuple[str, int], ...]:
+def _text_countries_for(text: str, lex_serial: int) -> tuple[tuple[str, int], ...]:
     """Countries named in a text (names, demonyms, capitals, national groups and leaders), most named
     first; ties in order of first mention."""
     from collections import Counter

@@ -303,6 +303,20 @@ def test_user_dictionary(tmp_path, monkeypatch):
     assert not resolve_actor(Span(start=0, end=7, text="Malinga"))
 
 
+def test_each_users_dictionary_answers_for_itself_after_many_swaps(tmp_path, monkeypatch):
+    # more dictionaries than the lexicon caches hold: a freed lexicon's parses must not serve a new one
+    for k in range(7):
+        folder = tmp_path / str(k)
+        folder.mkdir()
+        country = ("MWI", "ZMB")[k % 2]
+        path = _user_csv(
+            folder, f"name,pattern,country,sector,kind,id\nZorba Malinga,Malinga,{country},GOV,person,\n"
+        )
+        monkeypatch.setenv("SITROOM_ACTORS", path)
+        assert one("Malinga").country == country
+        assert dict(actors._text_countries("Malinga spoke.")).get(country) == 1
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
