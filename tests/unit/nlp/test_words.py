@@ -24,13 +24,19 @@ def test_a_pipeline_not_loaded_by_sitroom_knows_no_words() -> None:
     assert not is_english_word(Vocab(), "cathedral")
 
 
-def test_the_index_lives_in_its_own_vocab() -> None:
+def test_the_index_goes_with_its_pipeline() -> None:
+    import gc
+
+    from spacy.lang.en import English
     from spacy.vocab import Vocab
 
-    from sitroom.nlp import load
-    from sitroom.nlp.words import TABLE
+    from sitroom.nlp import load, words
 
-    assert load().vocab.lookups.has_table(TABLE)
-    fresh = Vocab()  # may take the id of a vocab freed earlier in the process: it still knows nothing
-    assert not fresh.lookups.has_table(TABLE)
-    assert not is_english_word(fresh, "cathedral")
+    assert load().vocab.lookups in words._BY_LOOKUPS
+    blank = English()
+    words.remember(blank)  # no lemmatizer: knows no words, but is indexed
+    size = len(words._BY_LOOKUPS)
+    del blank
+    gc.collect()
+    assert len(words._BY_LOOKUPS) == size - 1  # freed with its pipeline, nothing left for an id to meet
+    assert not is_english_word(Vocab(), "cathedral")
