@@ -68,15 +68,17 @@ _ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 def unpacked(cache: Path) -> Path:
     """The folder of the shipped model's arrays as .npy files, unpacked into `cache` on first use
     (atomically: processes racing to unpack it keep whichever lands first)."""
-    from importlib.metadata import version
+    import hashlib
 
     import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE
 
     packed = MODEL_DIR / MODEL_FILE
-    folder = cache / f"langid-{version('py3langid')}-{packed.stat().st_size}"
-    if folder.is_dir():
+    # named by the packed file's content (20 ms): another py3langid's model never reads these arrays
+    folder = cache / f"langid-{hashlib.blake2b(packed.read_bytes(), digest_size=8).hexdigest()}"
+    if all((folder / f"{name}.npy").is_file() for name in _ARRAYS):
         return folder
+    shutil.rmtree(folder, ignore_errors=True)  # a file deleted from it since: unpack again
     cache.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".langid-", dir=cache))
     tmp.chmod(0o755)  # as the files beside it, not mkdtemp's owner-only
@@ -89,7 +91,7 @@ def unpacked(cache: Path) -> Path:
         (tmp / "model.npz").unlink()
         try:
             os.replace(tmp, folder)
-        except OSError:
+        except OSError:  # another process's folder landed first
             if not folder.is_dir():
                 raise
     finally:

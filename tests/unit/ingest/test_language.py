@@ -64,6 +64,9 @@ def test_the_unpacked_model_is_written_once_and_reused(tmp_path):
     stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     assert unpacked(tmp_path) == folder
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps
+    (folder / "ptc.npy").unlink()  # a cache cleaner took part of it
+    assert unpacked(tmp_path) == folder
+    assert sorted(p.name for p in folder.iterdir()) == sorted(stamps)
 
 
 def test_no_writable_cache_falls_back_to_the_wheels_loader(tmp_path, monkeypatch):
