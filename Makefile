@@ -47,6 +47,7 @@ $(WEB_OUT): web/package.json web/package-lock.json web/build.mjs $(wildcard web/
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py --dev "$(SHARED)" --out BENCHMARKS.md
 	$(BIN)/python benchmarks/bench_batch.py --dev "$(SHARED)" --repeat 2 --json bench_batch.json --out BENCHMARKS.md
+	$(BIN)/python benchmarks/bench_contention.py --dev "$(SHARED)"
 	$(BIN)/python benchmarks/bench_geocode.py --dev "$(SHARED)"
 	$(BIN)/python benchmarks/bench_stages.py --dev "$(SHARED)" --repeat 2
 
