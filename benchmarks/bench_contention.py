@@ -36,16 +36,18 @@ def one_process(path: Path, meet: Path, passes: int) -> list[float]:
 
     settings = replace(load(), cascade=True)
     part = plan([str(path)], target_bytes=1 << 40).partitions[0]
-    process_partition(part, tempfile.mkdtemp(), settings)  # model, caches, expressions
+
+    def one_pass() -> float:
+        with tempfile.TemporaryDirectory() as out:
+            c = time.process_time()
+            process_partition(part, out, settings)
+            return time.process_time() - c
+
+    one_pass()  # model, caches, expressions
     (meet / f"ready-{os.getpid()}").touch()
     while not (meet / "go").exists():
         time.sleep(0.01)
-    out = []
-    for _ in range(passes):
-        c = time.process_time()
-        process_partition(part, tempfile.mkdtemp(), settings)
-        out.append(time.process_time() - c)
-    return out
+    return [one_pass() for _ in range(passes)]
 
 
 def run(path: Path, processes: int, passes: int) -> list[float]:
