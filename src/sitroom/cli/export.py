@@ -32,7 +32,7 @@ def export(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="plover-jsonl | gdelt-tsv | acled-csv | geojson | parquet")
     ],
-    out: Annotated[str, typer.Option("--out", "-o", help="file to write")],
+    out: Annotated[str, typer.Option("--out", "-o", help="file to write; - for standard output")],
     db: DbOpt = None,
     country: CountryOpt = None,
     type: TypeOpt = None,
@@ -54,7 +54,8 @@ def export(
     with open_store(settings_for(db).db, read_only=True) as store:
         got = run_export(store, fmt, out, flt, force=force)
     note = f" ({got.skipped} matching events have no place in {fmt})" if got.skipped else ""
-    typer.echo(f"wrote {got.written} records to {got.path}{note}", err=True)
+    where = "standard output" if got.path == "-" else got.path
+    typer.echo(f"wrote {got.written} records to {where}{note}", err=True)
 
 
 @app.command()

@@ -2,15 +2,19 @@
 GeoJSON and Parquet. Reads the store through the query layer; never imports spaCy.
 
 Files are written to a temporary name beside the target and renamed when complete, so an
-interrupted export never leaves half a file under the asked name.
+interrupted export never leaves half a file under the asked name. "-" is standard output; a device
+or pipe (/dev/stdout, a FIFO) is written in place, never renamed over.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
-import tempfile
+import secrets
+import stat
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -128,7 +132,7 @@ def _pages(
     store: Store, flt: EventFilter | None
 ) -> Iterator[tuple[list[dict[str, Any]], dict[str, ArticleFacts]]]:
     batch: list[dict[str, Any]] = []
-    for ev in iter_events(store, flt):
+    for ev in iter_events(store, flt, page=PAGE):
         batch.append(ev)
         if len(batch) >= PAGE:
             yield batch, article_facts(store, [e["article_id"] for e in batch])
@@ -192,13 +196,96 @@ def _write_acled(store: Store, flt: EventFilter | None, f: IO[str]) -> tuple[int
 
 
 def _write_geojson(store: Store, flt: EventFilter | None, f: IO[str]) -> tuple[int, int]:
-    from sitroom.output import render_events
-    from sitroom.query import article_refs
+    """The FeatureCollection of `events --format geojson`, written a feature at a time so a big
+    export never holds every event in memory."""
+    from sitroom.output.flat import flat_row
+    from sitroom.output.render import flat_feature
 
-    evs = list(iter_events(store, flt))
-    render_events(evs, "geojson", file=f, refs=article_refs(store, [e["article_id"] for e in evs]))
-    located = sum(1 for e in evs if (e.get("location") or {}).get("lat") is not None)
-    return located, len(evs) - located
+    f.write('{"type": "FeatureCollection", "features": [')
+    n = skipped = 0
+    for batch, facts in _pages(store, flt):
+        for ev in batch:
+            art = facts.get(ev["article_id"])
+            feat = flat_feature(flat_row(ev, art.ref if art else None))
+            if feat is None:
+                skipped += 1
+                continue
+            f.write(("\n" if n == 0 else ",\n") + json.dumps(feat, ensure_ascii=False))
+            n += 1
+    f.write("\n]}\n")
+    return n, skipped
+
+
+def _write_parquet(store: Store, flt: EventFilter | None, f: IO[bytes]) -> tuple[int, int]:
+    """Arrow pages (cursor-paged like `iter_events`) appended as row groups: memory stays one page."""
+    import pyarrow.parquet as pq
+
+    from sitroom.query import EventFilter, events_arrow
+    from sitroom.query.filters import encode_cursor
+
+    flt = flt or EventFilter()
+    remaining = flt.limit
+    current = replace(flt, limit=PAGE if remaining is None else min(PAGE, remaining))
+    writer, n = None, 0
+    try:
+        while True:
+            table = events_arrow(store, current)
+            if writer is None:
+                writer = pq.ParquetWriter(f, table.schema)
+            if table.num_rows:
+                writer.write_table(table)
+            n += table.num_rows
+            if remaining is not None:
+                remaining -= table.num_rows
+            if table.num_rows < (current.limit or 0) or (remaining is not None and remaining <= 0):
+                return n, 0
+            last = table.slice(table.num_rows - 1).select(["date_value", "id"]).to_pylist()[0]
+            cursor = encode_cursor(last["date_value"], last["id"])
+            current = replace(
+                flt, limit=PAGE if remaining is None else min(PAGE, remaining), offset=0, cursor=cursor
+            )
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _write(store: Store, fmt: str, flt: EventFilter | None, f: IO[bytes]) -> tuple[int, int]:
+    if fmt == "parquet":
+        return _write_parquet(store, flt, f)
+    writer = {
+        "plover-jsonl": _write_plover,
+        "gdelt-tsv": _write_gdelt,
+        "acled-csv": _write_acled,
+        "geojson": _write_geojson,
+    }[fmt]
+    text = io.TextIOWrapper(f, encoding="utf-8", newline="")
+    try:
+        return writer(store, flt, text)
+    finally:
+        text.flush()
+        text.detach()  # the caller owns `f`
+
+
+def _is_stream(path: Path) -> bool:
+    """A device, pipe or socket (e.g. /dev/stdout, /dev/null, a FIFO): written in place, since renaming
+    a file over it would replace the device node itself."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _new_part(path: Path) -> Path:
+    """An empty temporary file beside `path`. Made with mode 0666 less the umask, as `open` would:
+    mkstemp's 0600 would stay on the renamed export and hide it from everyone else."""
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.part"
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return tmp
 
 
 def export(
@@ -209,39 +296,44 @@ def export(
     *,
     force: bool = False,
 ) -> ExportCounts:
-    """Write the events matching `flt` to `out` in `fmt`. Refuses (UsageError) to overwrite an
-    existing file unless `force`."""
+    """Write the events matching `flt` to `out` in `fmt` ("-": standard output). Refuses
+    (UsageError) to overwrite an existing file unless `force`."""
     check_format(fmt)
+    if str(out) in ("-", "/dev/stdout"):  # /dev/stdout may name a regular file the shell redirected to
+        if fmt == "parquet" and sys.stdout.isatty():
+            raise UsageError("parquet is binary: redirect standard output or give a file name")
+        sys.stdout.flush()
+        try:
+            written, skipped = _write(store, fmt, flt, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        except OSError as e:  # e.g. a closed pipe (`| head`)
+            raise StoreError(f"cannot write to standard output: {e.strerror or e}", code="E_WRITE") from e
+        return ExportCounts(written=written, skipped=skipped, path="-")
     path = Path(out)
-    if path.exists() and not force:
-        raise UsageError(f"{path} exists; pass --force to overwrite it")
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name")
+    stream = _is_stream(path)
+    if path.exists() and not (force or stream):
+        raise UsageError(f"{path} exists; pass --force to overwrite it")
+    if path.is_symlink() and not stream:
+        path = path.resolve()  # replace the file the link names, not the link
     if not path.parent.exists():
         raise UsageError(f"folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
+    tmp: Path | None = None
     try:
-        if fmt == "parquet":
-            import pyarrow.parquet as pq
-
-            from sitroom.query import events_arrow
-
-            table = events_arrow(store, flt)
-            pq.write_table(table, tmp)
-            written, skipped = table.num_rows, 0
+        if stream:
+            with open(path, "wb") as f:
+                written, skipped = _write(store, fmt, flt, f)
         else:
-            writer = {
-                "plover-jsonl": _write_plover,
-                "gdelt-tsv": _write_gdelt,
-                "acled-csv": _write_acled,
-                "geojson": _write_geojson,
-            }[fmt]
-            with open(tmp, "w", encoding="utf-8", newline="") as f:
-                written, skipped = writer(store, flt, f)
-        os.replace(tmp, path)
+            tmp = _new_part(path)
+            if path.exists():  # an overwritten export keeps its permissions
+                os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+            with open(tmp, "wb") as f:
+                written, skipped = _write(store, fmt, flt, f)
+            os.replace(tmp, path)
     except BaseException as e:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         if isinstance(e, OSError):
             raise StoreError(f"cannot write {path}: {e.strerror or e}", code="E_WRITE") from e
         raise

@@ -311,6 +311,7 @@ def acled_row(ev: dict[str, Any], art: ArticleFacts | None) -> dict[str, Any]:
         "longitude": loc.get("lon") if loc.get("lon") is not None else "",
         "geo_precision": _GEO_PRECISION.get(loc.get("precision") or "", "") if loc else "",
         "source": "; ".join(sources),
-        "notes": (ev.get("evidence") or {}).get("sentence") or "",
+        # one line, as ACLED's notes are: the evidence sentence keeps its paragraph's line breaks
+        "notes": " ".join(((ev.get("evidence") or {}).get("sentence") or "").split()),
         "fatalities": killed if killed is not None else 0,
     }

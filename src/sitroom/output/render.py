@@ -65,21 +65,22 @@ def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], file: IO[str
         w.writerow([_cell(r.get(c)) for c in columns])
 
 
+def flat_feature(row: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A flat event row (`flat_row`) as a GeoJSON Point feature, [lon, lat]; None when it has no
+    coordinates (a FeatureCollection is for the map: unlocated events are in the other formats)."""
+    lat, lon = row.get("lat"), row.get("lon")
+    if lat is None or lon is None:
+        return None
+    return {
+        "type": "Feature",
+        "id": row.get("id"),
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {k: v for k, v in row.items() if k not in ("lat", "lon")},
+    }
+
+
 def _geojson(rows: Sequence[dict[str, Any]], file: IO[str]) -> None:
-    feats = []
-    for r in rows:
-        lat, lon = r.get("lat"), r.get("lon")
-        if lat is None or lon is None:
-            continue  # a FeatureCollection is for the map: unlocated events are in the other formats
-        props = {k: v for k, v in r.items() if k not in ("lat", "lon")}
-        feats.append(
-            {
-                "type": "Feature",
-                "id": r.get("id"),
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": props,
-            }
-        )
+    feats = [f for f in map(flat_feature, rows) if f is not None]
     _json({"type": "FeatureCollection", "features": feats}, file)
 
 

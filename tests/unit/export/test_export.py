@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 from dataclasses import replace
 
 import pyarrow.parquet as pq
 import pytest
 
-from sitroom.errors import UsageError
+from sitroom.errors import StoreError, UsageError
 from sitroom.export import ACLED_COLUMNS, FORMATS, GDELT_COLUMNS, codes, export, global_event_id, iter_events
 from sitroom.query import EventFilter
 from sitroom.records import Quantity
@@ -189,3 +191,87 @@ def test_country_code_rows(iso3, fips, iso2):
 )
 def test_cameo_actor_codes(actor, code):
     assert codes.cameo_actor_code(actor) == code
+
+
+def test_new_export_has_the_umask_permissions_and_an_overwrite_keeps_the_old(store, tmp_path):
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "e.tsv"
+        export(store, "gdelt-tsv", out)
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644  # not mkstemp's 0600: others may read it
+        out.chmod(0o640)
+        export(store, "gdelt-tsv", out, force=True)
+        assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_folder_target_and_unwritable_folder_are_clear_errors(store, tmp_path, monkeypatch):
+    with pytest.raises(UsageError, match="is a folder"):
+        export(store, "gdelt-tsv", tmp_path)
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if str(path).startswith(str(tmp_path)):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)  # root ignores folder modes: refuse as a read-only folder would
+    with pytest.raises(StoreError, match="cannot write .*Permission denied") as e:
+        export(store, "gdelt-tsv", tmp_path / "e.tsv")
+    assert e.value.code == "E_WRITE"
+
+
+def test_dash_writes_standard_output(store, tmp_path, monkeypatch, capsysbinary):
+    monkeypatch.chdir(tmp_path)
+    got = export(store, "gdelt-tsv", "-", EventFilter(limit=5))
+    rows = capsysbinary.readouterr().out.decode().splitlines()
+    assert got.path == "-" and got.written == len(rows) == 5 and all(len(r.split("\t")) == 61 for r in rows)
+    export(store, "parquet", "-", EventFilter(limit=4))
+    (tmp_path / "p.parquet").write_bytes(capsysbinary.readouterr().out)
+    assert pq.read_table(tmp_path / "p.parquet").num_rows == 4
+    assert list(tmp_path.iterdir()) == [tmp_path / "p.parquet"]  # no file named "-"
+
+
+def test_device_is_written_in_place_and_a_link_stays_a_link(store, tmp_path):
+    # /dev/null exists but is no file to rename over (never pass force here: that would replace the node)
+    got = export(store, "acled-csv", os.devnull)
+    assert got.written > 0 and stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    real = tmp_path / "real.tsv"
+    real.write_text("old\n")
+    link = tmp_path / "link.tsv"
+    link.symlink_to(real)
+    export(store, "gdelt-tsv", link, force=True)
+    assert link.is_symlink() and len(real.read_text().splitlines()) == N_ARTICLES * N_EVENTS
+
+
+def test_geojson_and_parquet_are_written_page_by_page(store, tmp_path, monkeypatch):
+    import sitroom.export as ex
+    import sitroom.query as q
+
+    whole_gj, whole_pq = tmp_path / "w.geojson", tmp_path / "w.parquet"
+    export(store, "geojson", whole_gj)
+    export(store, "parquet", whole_pq)
+    limits: list[int | None] = []
+    events, events_arrow = q.events, q.events_arrow
+    monkeypatch.setattr(q, "events", lambda s, f: limits.append(f.limit) or events(s, f))
+    monkeypatch.setattr(q, "events_arrow", lambda s, f: limits.append(f.limit) or events_arrow(s, f))
+    monkeypatch.setattr(ex, "PAGE", 4)
+    export(store, "geojson", tmp_path / "p.geojson")
+    export(store, "parquet", tmp_path / "p.parquet")
+    assert limits and all(n is not None and n <= 4 for n in limits)  # never every event at once
+    assert json.loads((tmp_path / "p.geojson").read_text()) == json.loads(whole_gj.read_text())
+    assert pq.read_table(tmp_path / "p.parquet").equals(pq.read_table(whole_pq))
+
+
+def test_acled_notes_are_one_line(tmp_path):
+    r = article_result(0, n_events=1)
+    ev = r.events[0]
+    sentence = 'Troops clashed, "heavily", near the town.\n\n'
+    ev = replace(ev, event_type="ASSAULT", evidence=replace(ev.evidence, sentence=sentence))
+    with open_store(tmp_path / "s.duckdb") as s:
+        s.write([_acled(replace(r, events=(ev,)))])
+        export(s, "acled-csv", tmp_path / "a.csv")
+    with open(tmp_path / "a.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["notes"] for r in rows] == ['Troops clashed, "heavily", near the town.']
