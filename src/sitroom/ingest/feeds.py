@@ -9,11 +9,13 @@ Feeds are told by content (an rss / feed / RDF root element), not by file extens
 from __future__ import annotations
 
 import calendar
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 from sitroom.errors import E_EMPTY, InputError
 from sitroom.records import Article, Failure, PublishedBasis, Stage
@@ -67,9 +69,21 @@ def _iso(struct: Any) -> str | None:
         return None
 
 
-def parse_feed(data: bytes, *, source: str) -> Feed:
-    """Parse feed bytes (never a URL string: feedparser would fetch it). Raises InputError (E_FEED)
-    when nothing feed-like is in the data."""
+def _entry_link(e: Any, base: str | None) -> str | None:
+    """The entry's page: its link element, read against the feed's address when relative (feedparser
+    only resolves xml:base); else feedparser's fallback (an RSS guid or an Atom id) when that is an
+    http(s) URL. An id such as "tag:x,2024:1" or "g1" is no address."""
+    for ln in e.get("links") or ():
+        href = (ln.get("href") or "").strip()
+        if href and ln.get("rel", "alternate") == "alternate":
+            return urljoin(base, href) if base else href
+    guid = (e.get("link") or "").strip()
+    return guid if guid.lower().startswith(("http://", "https://")) else None
+
+
+def parse_feed(data: bytes, *, source: str, base: str | None = None) -> Feed:
+    """Parse feed bytes (never a URL string: feedparser would fetch it). `base` is the feed's own URL,
+    for relative entry links. Raises InputError (E_FEED) when nothing feed-like is in the data."""
     import feedparser
 
     if not isinstance(data, bytes):
@@ -83,25 +97,27 @@ def parse_feed(data: bytes, *, source: str) -> Feed:
         raise InputError(f"{source}: not an RSS or Atom feed ({problem or 'no feed root'})", code=E_FEED)
     outlet = (d.feed.get("title") or "").strip() or None
     entries = []
-    for e in d.entries:
+    for i, e in enumerate(d.entries, 1):
         content = None
         for c in e.get("content") or ():
             if (c.get("value") or "").strip():
                 content = c["value"]
                 break
-        link = (e.get("link") or "").strip() or None
+        summary = (e.get("summary") or "").strip() or None
         title = (e.get("title") or "").strip() or None
-        key = (e.get("id") or "").strip() or link or title
-        if not key:
-            continue
+        # The key stays the raw id / link (what `watch` has remembered so far); an entry with neither,
+        # nor a title, is keyed by its text, never dropped (one with no text either is a failure).
+        key = (e.get("id") or "").strip() or (e.get("link") or "").strip() or title
+        if not key and (content or summary):
+            key = "sha1:" + hashlib.sha1((content or summary or "").encode()).hexdigest()
         entries.append(
             Entry(
-                key=key,
-                link=link,
+                key=key or f"entry {i}",
+                link=_entry_link(e, base),
                 title=title,
                 published=_iso(e.get("published_parsed") or e.get("updated_parsed")),
                 content_html=content,
-                summary_html=(e.get("summary") or "").strip() or None,
+                summary_html=summary,
                 outlet=outlet,
             )
         )
@@ -147,10 +163,14 @@ def read_feed(
     fetcher: Fetcher | None = None,
     published: str | None = None,
     seen: Callable[[str], bool] | None = None,
+    base: str | None = None,
 ) -> Iterator[Article | Failure]:
-    """Articles from a feed's entries. `seen(key)` true skips an entry (for `watch`)."""
+    """Articles from a feed's entries. `seen(key)` true skips an entry (for `watch`). `base` is the
+    feed's URL (after redirects) for relative entry links; default: `source` when it is a URL."""
+    if base is None and source.lower().startswith(("http://", "https://")):
+        base = source
     try:
-        feed = parse_feed(data, source=source)
+        feed = parse_feed(data, source=source, base=base)
     except InputError as e:
         yield Failure(source=source, stage=Stage.INGEST, code=e.code, message=str(e))
         return
@@ -199,11 +219,13 @@ def _entry_items(
         return
     text = entry.summary_html
     if not text:
+        # A link that is not an http(s) URL: relative in a feed file, which has no address to read it against.
+        why = f"its link {entry.link!r} is not an http(s) URL" if entry.link else "no link"
         yield Failure(
             source=src,
             stage=Stage.INGEST,
             code=E_EMPTY,
-            message=f"{src}: entry has no content, summary or link",
+            message=f"{src}: entry has no content or summary, and {why}",
         )
         return
     yield _guard(src, lambda: entry_article(entry, source=src, html=text, published=published))

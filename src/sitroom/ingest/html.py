@@ -17,8 +17,9 @@ _DATE_PARAMS = {"extensive_search": False, "original_date": True}  # metadata on
 MIN_WORDS = 8
 
 
-def decode_html(data: bytes, *, source: str) -> str:
-    """UTF-8 (or a BOM's encoding); when that fails, the charset the page declares."""
+def decode_html(data: bytes, *, source: str, charset: str | None = None) -> str:
+    """UTF-8 (or a BOM's encoding); when that fails, the charset the server sent (`charset`, from an
+    HTTP Content-Type), then the one the page declares."""
     from sitroom.ingest.sources import decode_bom
 
     text = decode_bom(data)
@@ -28,24 +29,41 @@ def decode_html(data: bytes, *, source: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         utf8_error = e
+    tried: list[str] = []
+    if charset:
+        got = _decode_as(data, charset)
+        if got is not None:
+            return got
+        tried.append(f"the server's charset {charset!r}")
     m = _DECLARED.search(data[:4096])
     if m:
         name = m.group(1).decode("ascii", "replace")
-        try:
-            codec = codecs.lookup(name)
-        except LookupError:
-            codec = None
-        if codec is not None and codec.name != "utf-8":
-            try:
-                return data.decode(codec.name)
-            except UnicodeDecodeError:
-                pass
-        declared = f"; declared charset {name!r} does not decode it either"
-    else:
-        declared = "; the page declares no charset"
+        got = _decode_as(data, name)
+        if got is not None:
+            return got
+        tried.append(f"declared charset {name!r}")
+    declared = (
+        f"; {' and '.join(tried)} {'does' if len(tried) == 1 else 'do'} not decode it either"
+        if tried
+        else "; the page declares no charset"
+    )
     raise InputError(
         f"{source}: not valid UTF-8 at byte {utf8_error.start}{declared}", code=E_ENCODING
     ) from None
+
+
+def _decode_as(data: bytes, name: str) -> str | None:
+    """data in the named encoding; None for an unknown name, UTF-8 (already tried) or bad bytes."""
+    try:
+        codec = codecs.lookup(name)
+    except LookupError:
+        return None
+    if codec.name == "utf-8":
+        return None
+    try:
+        return data.decode(codec.name)
+    except UnicodeDecodeError:
+        return None
 
 
 def from_html(
@@ -58,14 +76,16 @@ def from_html(
     outlet: str | None = None,
     title: str | None = None,
     published_basis: PublishedBasis = PublishedBasis.USER,
+    charset: str | None = None,
 ) -> Article:
     """Extract the article from a page. Given values (a record's title, outlet, date) win over the
-    page's metadata; `published` is ISO and its basis says who gave it (default: the user)."""
+    page's metadata; `published` is ISO and its basis says who gave it (default: the user);
+    `charset` is the one its HTTP Content-Type names (for bytes that are not UTF-8)."""
     import trafilatura
 
     source = source or ref
     if isinstance(html, bytes):
-        html = decode_html(html, source=source)
+        html = decode_html(html, source=source, charset=charset)
     if not html.strip():
         raise InputError(f"{source}: empty HTML", code=E_HTML)
     try:

@@ -429,11 +429,16 @@ def _record(
 ) -> Item:
     if not isinstance(rec, dict):
         return _fail(source, E_RECORD, f"{source}: expected a JSON object, got {type(rec).__name__}")
+    missing = sorted(c for c in (mapping or {}).values() if c not in rec)
     if mapping:
         from sitroom.ingest.tabular import remap
 
         rec = remap(rec, mapping)
-    return _guard(source, lambda: from_record(rec, source=source, published=published))
+    got = _guard(source, lambda: from_record(rec, source=source, published=published))
+    if isinstance(got, Failure) and got.code == E_RECORD and missing:
+        # The fields listed are those after --map: say which mapped column this record lacks.
+        return _fail(source, E_RECORD, f"{got.message}; --map names column(s) {missing} not in this record")
+    return got
 
 
 def _read_jsonl(

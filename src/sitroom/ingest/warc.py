@@ -35,6 +35,7 @@ _GZIP = b"\x1f\x8b\x08"  # gzip magic and deflate: where a gzip member may start
 _RECORD = b"WARC/1."  # the first bytes of every WARC 1.0 / 1.1 record
 _CRLF2 = b"\r\n\r\n"
 _LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.IGNORECASE)
+_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE)
 _WINDOW = 1 << 20
 
 
@@ -44,6 +45,7 @@ class WarcPage:
     fetched: str | None  # WARC-Date, ISO
     offset: int  # byte offset of the record in the file
     html: bytes
+    charset: str | None = None  # from the HTTP Content-Type: how to read bytes that are not UTF-8
 
 
 def _fail(source: str, code: str, message: str) -> Failure:
@@ -142,12 +144,20 @@ def pages(path: str, *, start: int = 0, end: int = -1) -> Iterator[WarcPage | Fa
                     # warcio takes any line of words for a legacy ARC header: not ours to read
                     yield _fail(path, E_WARC, f"{path}: not a WARC file (record {n} is {rec.format})")
                     return
+                if rec.rec_headers.get_header("Content-Length") is None:
+                    # warcio would read the rest of the file as this one record, and crash on it
+                    where = "its first record" if n == 1 else f"the record after the one at byte {offset}"
+                    yield _fail(
+                        path, E_WARC, f"{path}: {where} has no Content-Length; kept the records before it"
+                    )
+                    return
                 body = None
+                charset = None
                 if rec.rec_type == "response" and rec.http_headers is not None:
                     status = rec.http_headers.get_statuscode() or ""
-                    ctype = (
-                        (rec.http_headers.get_header("Content-Type") or "").split(";", 1)[0].strip().lower()
-                    )
+                    header = rec.http_headers.get_header("Content-Type") or ""
+                    ctype = header.split(";", 1)[0].strip().lower()
+                    charset = m[1] if (m := _CHARSET.search(header)) else None
                     if status.startswith("2") and ctype in _HTML:
                         body = _read_capped(rec.content_stream(), MAX_RECORD + 1)
                 short = False
@@ -174,7 +184,11 @@ def pages(path: str, *, start: int = 0, end: int = -1) -> Iterator[WarcPage | Fa
                     )
                     continue
                 yield WarcPage(
-                    url=url, fetched=rec.rec_headers.get_header("WARC-Date"), offset=offset, html=body
+                    url=url,
+                    fetched=rec.rec_headers.get_header("WARC-Date"),
+                    offset=offset,
+                    html=body,
+                    charset=charset,
                 )
         except Exception as e:  # noqa: BLE001 - warcio / zlib on a damaged file: keep what was read
             what = "not a WARC file" if n == 0 else f"corrupt after the record at byte {offset}"
@@ -219,6 +233,7 @@ def read_warc(
                 published=published,
                 source=source,
                 published_basis=PublishedBasis.USER,
+                charset=page.charset,
             )
         except InputError as e:
             yield _fail(source, e.code, f"{page.url}: {e}")

@@ -67,9 +67,11 @@ def poll(feed: str, memory: FeedMemory, *, fetcher: Any, published: str | None =
 
     seen = memory.keys(feed)
     data: bytes
+    base = None  # where the feed really is (after redirects): its relative entry links are read against it
     try:
         if "://" in feed:
-            data = fetcher.fetch(feed).body
+            got = fetcher.fetch(feed)
+            data, base = got.body, got.final_url
         else:
             if not os.path.exists(feed):
                 raise InputError(f"{feed}: no such file", code=E_NOT_FOUND)
@@ -82,7 +84,9 @@ def poll(feed: str, memory: FeedMemory, *, fetcher: Any, published: str | None =
     except OSError as e:
         fail = Failure(source=feed, stage=Stage.INGEST, code=E_READ, message=f"{feed}: cannot read: {e}")
         return Round(feed=feed, items=(fail,), keys=())
-    items = tuple(read_feed(data, source=feed, fetcher=fetcher, published=published, seen=seen.__contains__))
+    items = tuple(
+        read_feed(data, source=feed, fetcher=fetcher, published=published, seen=seen.__contains__, base=base)
+    )
     # Articles from entries carry the entry key as their ref; failures are retried next round.
     keys = tuple((a.ref, a.id) for a in items if isinstance(a, Article))
     return Round(feed=feed, items=items, keys=keys)

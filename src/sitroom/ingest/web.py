@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from sitroom.errors import E_UNSUPPORTED, InputError
+from sitroom.errors import E_ENCODING, E_UNSUPPORTED, InputError
 from sitroom.records import Article, Failure, Stage
 
 if TYPE_CHECKING:
@@ -52,6 +52,9 @@ METADATA_IPS = frozenset(
 SCHEMES = ("http", "https")
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: a crawler must read at least 500 KiB; more is ignored
 MAX_CRAWL_DELAY = 60.0  # seconds: a longer Crawl-delay is capped (one host must not stall a run)
+# An unreachable robots.txt blocks its host for this long, then is asked again: one outage must not
+# shut a host out of a `watch` that runs for days (RFC 9309 allows no cache longer than 24 hours).
+ROBOTS_RETRY = 600.0
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 Resolver = Callable[[str, int], list[str]]  # (host, port) -> IP addresses as text
@@ -74,8 +77,8 @@ def blocked_reason(ip: str) -> str | None:
         addr = ipaddress.ip_address(ip)
     except ValueError:
         return "not an IP address"
-    mapped = getattr(addr, "ipv4_mapped", None)
-    if mapped is not None:  # ::ffff:127.0.0.1 reaches 127.0.0.1
+    mapped = getattr(addr, "ipv4_mapped", None) or getattr(addr, "sixtofour", None)
+    if mapped is not None:  # ::ffff:127.0.0.1 and 6to4's 2002:7f00:1:: reach 127.0.0.1
         addr = mapped
     if addr in METADATA_IPS:
         return "a cloud metadata address"
@@ -203,7 +206,7 @@ class Fetcher:
         self.clock = clock
         self.pacer = HostPacer(self.settings.min_interval, clock, sleep)
         self._robots: dict[str, RobotFileParser] = {}  # "scheme://host:port" -> its rules
-        self._robots_down: dict[str, str] = {}  # origin -> why its robots.txt could not be read
+        self._robots_down: dict[str, tuple[str, float]] = {}  # origin -> (why unreadable, when)
         t = self.settings.timeout
         self._client = httpx.Client(
             transport=transport,
@@ -225,7 +228,10 @@ class Fetcher:
     # -- checks --------------------------------------------------------------------------------
     def check_url(self, url: str) -> tuple[str, str, int, str]:
         """(scheme, host, port, pinned IP) for a URL we may fetch; raises FetchError otherwise."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as e:  # "http://[::1": a typo on the command line, or a feed entry's link
+            raise FetchError(f"{url}: not a valid URL ({e})", code=E_UNSUPPORTED) from None
         scheme = parts.scheme.lower()
         if scheme not in SCHEMES:
             raise FetchError(f"{url}: only http and https URLs are fetched", code=E_UNSUPPORTED)
@@ -271,7 +277,7 @@ class Fetcher:
                 self.settings.user_agent, current
             ):
                 down = self._robots_down.get(f"{scheme}://{host}:{port}")
-                why = f"its robots.txt is unreachable ({down})" if down else "disallowed by its robots.txt"
+                why = f"its robots.txt is unreachable ({down[0]})" if down else "disallowed by its robots.txt"
                 raise FetchError(f"{current}: {why}", code=E_ROBOTS)
             self.pacer.wait(host)
             try:
@@ -280,6 +286,8 @@ class Fetcher:
                 raise FetchError(f"{current}: timed out ({type(e).__name__})", code=E_TIMEOUT) from None
             except httpx.HTTPError as e:
                 raise FetchError(f"{current}: {type(e).__name__}: {e}", code=E_FETCH) from None
+            except httpx.InvalidURL as e:  # not an HTTPError: control characters, over 64 KB, ...
+                raise FetchError(f"{current}: not a valid URL ({e})", code=E_UNSUPPORTED) from None
             if isinstance(resp, str):  # a redirect target
                 current = resp
                 continue
@@ -301,10 +309,14 @@ class Fetcher:
         says: a 4xx answer means no rules; a 5xx answer or no answer means nothing may be fetched."""
         from urllib.robotparser import RobotFileParser
 
+        import httpx
+
         origin = f"{scheme}://{host}:{port}"
         rules = self._robots.get(origin)
-        if rules is not None:
+        down = self._robots_down.get(origin)
+        if rules is not None and (down is None or self.clock() - down[1] < ROBOTS_RETRY):
             return rules
+        self._robots_down.pop(origin, None)
         rules = RobotFileParser(f"{origin}/robots.txt")
         current = f"{scheme}://{_netloc(host, scheme, port)}/robots.txt"
         deadline = self.clock() + 3 * self.settings.timeout
@@ -326,10 +338,13 @@ class Fetcher:
                 rules.allow_all = True
             else:
                 rules.disallow_all = True
-                self._robots_down[origin] = f"HTTP {e.status}"
+                self._robots_down[origin] = (f"HTTP {e.status}", self.clock())
         except FetchError as e:
             rules.disallow_all = True  # unreachable (blocked, DNS, timeout): RFC 9309 says assume all
-            self._robots_down[origin] = e.code
+            self._robots_down[origin] = (e.code, self.clock())
+        except (httpx.HTTPError, httpx.InvalidURL) as e:  # refused, reset, timed out: unreachable too
+            rules.disallow_all = True
+            self._robots_down[origin] = (f"{type(e).__name__}: {e}", self.clock())
         delay = rules.crawl_delay(self.settings.user_agent)
         if delay:
             self.pacer.slow_down(host, float(delay))
@@ -410,6 +425,7 @@ def page_article(
         published=published,
         source=got.url,
         published_basis=given.pop("published_basis", PublishedBasis.USER),
+        charset=got.charset,
         **given,
     )
 
@@ -424,7 +440,6 @@ def read_url(
     """One URL: an HTML page becomes an article; an RSS/Atom feed becomes its entries."""
     from sitroom.ingest import feeds
     from sitroom.ingest.build import build
-    from sitroom.ingest.sources import decode_text
 
     try:
         got = fetcher.fetch(url)
@@ -435,18 +450,35 @@ def read_url(
         yield _fail(url, "E_EMPTY", f"{url}: empty response")
         return
     if got.content_type in _FEED_TYPES or feeds.looks_like_feed(got.body):
-        yield from feeds.read_feed(got.body, source=url, fetcher=fetcher, published=published, seen=seen)
+        yield from feeds.read_feed(
+            got.body, source=url, fetcher=fetcher, published=published, seen=seen, base=got.final_url
+        )
         return
     try:
         if got.content_type in _HTML_TYPES or not got.content_type:
             yield page_article(got, published=published)
         elif got.content_type == "text/plain":
-            yield build(
-                decode_text(got.body, source=url), ref=url, source=url, url=got.final_url, published=published
-            )
+            yield build(_decode_plain(got, url), ref=url, source=url, url=got.final_url, published=published)
         else:
             yield _fail(
                 url, E_UNSUPPORTED, f"{url}: content type {got.content_type!r} is not HTML, text or a feed"
             )
     except InputError as e:
         yield _fail(url, e.code, str(e))
+
+
+def _decode_plain(got: Fetched, url: str) -> str:
+    """A text/plain body: UTF-8 (or a BOM's encoding), else the charset the server sent."""
+    from sitroom.ingest.sources import decode_text
+
+    try:
+        return decode_text(got.body, source=url)
+    except InputError:
+        if not got.charset:
+            raise
+        try:
+            return got.body.decode(got.charset)
+        except (LookupError, UnicodeDecodeError):
+            raise InputError(
+                f"{url}: neither UTF-8 nor the server's charset {got.charset!r} decodes it", code=E_ENCODING
+            ) from None

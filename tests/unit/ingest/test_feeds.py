@@ -168,3 +168,40 @@ def test_feed_url_through_read():
     )
     items = list(read(["https://news.example/feed"], fetcher=f))
     assert [i.ref for i in items] == ["e1"] and calls == ["/feed"]
+
+
+def test_relative_entry_links_are_read_against_the_feeds_url():
+    # A feed fetched from a URL with <link>/news/e2</link>: the page was never fetched (the teaser
+    # was kept instead) and "/news/e2" became the article's url.
+    calls: list[str] = []
+    f = fetcher({"news.example/news/e2": PAGE}, calls)
+    teaser = TEASER.replace("https://news.example/e2", "/news/e2")
+    full = FULL.replace("https://news.example/e1", "e1.html")
+    items = list(read_feed(rss(teaser, full), source="https://news.example/feeds/all.xml", fetcher=f))
+    assert calls == ["news.example/news/e2"]
+    assert [i.url for i in items] == ["https://news.example/news/e2", "https://news.example/feeds/e1.html"]
+    assert "Russian troops entered" in items[0].text
+
+
+def test_an_id_is_not_taken_for_a_url():
+    # feedparser gives an RSS guid ("e3") or an Atom id ("urn:a1") as the link when there is none.
+    (a,) = list(read_feed(rss(SUMMARY_ONLY), source="feed.xml"))
+    assert (a.ref, a.url) == ("e3", None)
+    atom = ATOM.replace(b'<link href="https://atom.example/a1"/>', b"")
+    (b,) = list(read_feed(atom, source="atom.xml"))
+    assert (b.ref, b.url) == ("urn:a1", None)
+    permalink = "<item><guid>https://news.example/p/9</guid><description>Talks began.</description></item>"
+    (c,) = list(read_feed(rss(permalink), source="feed.xml"))
+    assert c.url == "https://news.example/p/9"
+
+
+def test_entries_without_id_link_or_title_are_kept_not_dropped():
+    # They were skipped without a word, and the feed reported as having no entries.
+    anon = "<item><description>The navy seized a cargo ship off the coast on Wednesday.</description></item>"
+    blank = "<item><category>news</category></item>"
+    items = list(read_feed(rss(anon, blank), source="feed.xml"))
+    assert [type(i).__name__ for i in items] == ["Article", "Failure"]
+    assert items[0].ref.startswith("sha1:") and "cargo ship" in items[0].text
+    assert items[1].code == "E_EMPTY" and "no content or summary" in items[1].message
+    again = list(read_feed(rss(anon), source="feed.xml", seen={items[0].ref}.__contains__))
+    assert again == []  # the key is stable: `watch` takes it in once

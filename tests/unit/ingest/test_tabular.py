@@ -146,3 +146,12 @@ def test_gz_files_found_in_folders(tmp_path):
     write(tmp_path / "a.txt.gz", f"Headline\n\n{BODY}", gz=True)
     write(tmp_path / "skip.bin.gz", "x", gz=True)
     assert [i.ref for i in read([str(tmp_path)])] == [str(tmp_path / "a.txt.gz")]
+
+
+def test_a_json_record_without_the_mapped_column_says_so(tmp_path):
+    # The failure listed the fields after --map ("fields: ['id']"), hiding the record's own "text".
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"id": "x", "text": BODY}) + "\n")
+    (f,) = list(read([str(path)], mapping="text=body"))
+    assert isinstance(f, Failure) and f.code == "E_RECORD"
+    assert "--map names column(s) ['body'] not in this record" in f.message

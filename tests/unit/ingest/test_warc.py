@@ -186,3 +186,29 @@ def test_a_record_quoted_inside_a_plain_payload_is_not_a_start(tmp_path):
         assert record_start(f, 1) == second
     whole = list(read_warc(str(path)))
     assert _by_ranges(path, 4) == whole and len(whole) == 2
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_charset_of_the_http_header_reads_a_latin1_page(tmp_path, gz):
+    # Crawled pages often name their charset only in the HTTP Content-Type, not in a <meta> tag.
+    body = page(7).replace(b"Story 7", "D\u00e9fense \u00e0 Niamey".encode("latin-1"))
+    path = tmp_path / ("l.warc.gz" if gz else "l.warc")
+    path.write_bytes(
+        warc(gz, [("response", "https://news.example/l", "200 OK", body, "text/html; charset=ISO-8859-1")])
+    )
+    (a,) = list(read([str(path)]))
+    assert isinstance(a, Article), a
+    assert a.title == "D\u00e9fense \u00e0 Niamey" and a.url == "https://news.example/l"
+
+
+def test_a_record_without_content_length_is_named(tmp_path):
+    # It was reported as "AttributeError: 'DecompressingBufferedReader' object has no attribute 'limit'".
+    first = warc(False, [CRAWL[1]])
+    second = warc(False, [CRAWL[5]])
+    cut = second.index(b"Content-Length:")
+    second = second[:cut] + second[second.index(b"\r\n", cut) + 2 :]
+    path = tmp_path / "n.warc"
+    path.write_bytes(first + second)
+    a, f = list(read_warc(str(path)))
+    assert isinstance(a, Article) and a.url == "https://news.example/1"
+    assert isinstance(f, Failure) and f.code == E_WARC and "no Content-Length" in f.message

@@ -17,6 +17,7 @@ from sitroom.ingest.web import (
     E_ROBOTS,
     E_TIMEOUT,
     E_TOO_LARGE,
+    ROBOTS_RETRY,
     Fetcher,
     FetchError,
     HostPacer,
@@ -99,6 +100,9 @@ def html(request: httpx.Request) -> httpx.Response:
         ("100.64.0.1", True),
         ("::ffff:127.0.0.1", True),
         ("::ffff:10.0.0.1", True),
+        ("2002:7f00:1::", True),  # 6to4 of 127.0.0.1
+        ("2002:a9fe:a9fe::1", True),  # 6to4 of 169.254.169.254
+        ("2002:5db8:d822::1", False),  # 6to4 of a public address
         ("100.100.100.200", True),
         ("not-an-ip", True),
     ],
@@ -376,3 +380,75 @@ def test_robots_can_be_switched_off():
     f, _ = make(robots_site(httpx.Response(200, content=b"User-agent: *\nDisallow: /\n"), paths))
     assert f.fetch("https://news.example/a").status == 200
     assert paths == ["/a"]
+
+
+def test_a_host_that_refuses_connections_is_a_failure_not_a_crash():
+    # httpx's own errors while reading robots.txt (refused, reset, timed out) escaped `fetch`.
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    f, _ = make(refuse, obey_robots=True)
+    (got,) = list(read_url("https://news.example/story", f))
+    assert isinstance(got, Failure) and got.code == E_ROBOTS
+    assert "unreachable" in got.message and "ConnectError" in got.message
+
+
+def test_an_unreachable_robots_txt_is_asked_again_later():
+    # A `watch` runs for days: one outage must not shut the host out until it is restarted.
+    paths: list[str] = []
+    up = {"robots": False}
+
+    def site(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        if request.url.path == "/robots.txt" and not up["robots"]:
+            raise httpx.ReadTimeout("slow", request=request)
+        return html(request) if request.url.path != "/robots.txt" else httpx.Response(404)
+
+    f, clock = make(site, obey_robots=True)
+    with pytest.raises(FetchError) as e:
+        f.fetch("https://news.example/a")
+    assert e.value.code == E_ROBOTS
+    with pytest.raises(FetchError):  # within the retry time: not asked again
+        f.fetch("https://news.example/a")
+    assert paths == ["/robots.txt"]
+    up["robots"] = True
+    clock.t += ROBOTS_RETRY
+    assert f.fetch("https://news.example/a").status == 200
+    assert paths == ["/robots.txt", "/robots.txt", "/a"]
+
+
+LATIN = PAGE.replace(b"Troops arrive in Gao", "D\u00e9fense \u00e0 Gao".encode("latin-1"))
+
+
+def test_the_servers_charset_reads_pages_that_are_not_utf8():
+    # The charset came in the HTTP Content-Type only: it was ignored and the page failed E_ENCODING.
+    f, _ = make(
+        lambda r: httpx.Response(
+            200, headers={"content-type": "text/html; charset=iso-8859-1"}, content=LATIN
+        )
+    )
+    (a,) = list(read_url("http://news.example/gao", f))
+    assert isinstance(a, Article) and "D\u00e9fense \u00e0 Gao" in a.text
+    text = "D\u00e9fense \u00e0 Gao\n\nLes soldats sont arriv\u00e9s mardi, ont dit les officiels.".encode(
+        "cp1252"
+    )
+    f2, _ = make(
+        lambda r: httpx.Response(200, headers={"content-type": "text/plain; charset=cp1252"}, content=text)
+    )
+    (b,) = list(read_url("http://news.example/gao.txt", f2))
+    assert isinstance(b, Article) and b.title == "D\u00e9fense \u00e0 Gao"
+    f3, _ = make(
+        lambda r: httpx.Response(200, headers={"content-type": "text/html; charset=utf-8"}, content=LATIN)
+    )
+    (bad,) = list(read_url("http://news.example/gao", f3))
+    assert isinstance(bad, Failure) and bad.code == "E_ENCODING" and "server's charset 'utf-8'" in bad.message
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1", "http://news.example/a\x7fb", "http://news.example/" + "a" * 70_000]
+)
+def test_malformed_urls_are_failures_not_crashes(url):
+    # urlsplit's ValueError and httpx.InvalidURL (not an httpx.HTTPError) escaped read_url.
+    f, _ = make(html)
+    (got,) = list(read_url(url, f))
+    assert isinstance(got, Failure) and got.code == "E_UNSUPPORTED" and "not a valid URL" in got.message
