@@ -80,6 +80,7 @@ class Article:
     published: str | None = None  # ISO date (YYYY-MM-DD) or datetime
     published_basis: PublishedBasis = PublishedBasis.NONE
     authors: tuple[str, ...] = ()
+    fetched: str | None = None  # when the page was fetched (a crawl's WARC-Date, a URL we fetched): ISO, UTC
     language: str = "en"
     removed: tuple[str, ...] = ()  # boilerplate lines taken out of the text, in order
     source: str = ""  # where it was read from (path, URL, "stdin", "path:line")

@@ -4,6 +4,7 @@ Every reader ends here, so the id and the offsets mean the same whatever the inp
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, date, datetime
 
 import regex
 
@@ -52,9 +53,13 @@ def build(
     authors: tuple[str, ...] = (),
     language: str = "en",
     title_from_text: bool = True,
+    fetched: str | None = None,
 ) -> Article:
     """The one place an Article is made. `published` must already be ISO (or None). Raises InputError
-    (E_EMPTY) for no text and (E_TOO_LARGE) for more than MAX_TEXT_CHARS characters."""
+    (E_EMPTY) for no text and (E_TOO_LARGE) for more than MAX_TEXT_CHARS characters. `fetched`: when
+    its page was fetched (any ISO datetime; kept in UTC). It gives a year-less dateline ("NIAMEY, May 3
+    (Agency) -") its year, but is never the article's date: a crawl may fetch a page years after it
+    came out."""
     if len(raw) > MAX_TEXT_CHARS:
         raise InputError(
             f"{source or ref}: {len(raw):,} characters of text; one article may have at most "
@@ -71,9 +76,11 @@ def build(
         title = guess_title(lines)
     if not authors:
         authors = byline(lines)
+    fetched = utc_iso(fetched)
     if published is None:
+        day = date.fromisoformat(fetched[:10]) if fetched else None
         found = dateline(text)
-        if found is not None and (iso := dateline_date(found)) is not None:
+        if found is not None and (iso := dateline_date(found, reference=day)) is not None:
             published, published_basis = iso, PublishedBasis.DATELINE
     elif published_basis is PublishedBasis.NONE:
         published_basis = PublishedBasis.USER
@@ -90,7 +97,23 @@ def build(
         language=language or "en",
         removed=removed,
         source=source,
+        fetched=fetched,
     )
+
+
+def utc_iso(when: str | None) -> str | None:
+    """An ISO datetime (a WARC-Date "2024-05-03T10:00:00Z", "+02:00", a bare date) as
+    "YYYY-MM-DDTHH:MM:SSZ" in UTC; None for None or what is not one (a crawl's bad header must not
+    cost the article)."""
+    if not when:
+        return None
+    try:
+        t = datetime.fromisoformat(when.strip())
+    except ValueError:
+        return None
+    if t.tzinfo is not None:
+        t = t.astimezone(UTC)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _head_lines(text: str, n: int = 8) -> list[str]:

@@ -77,10 +77,12 @@ def from_html(
     title: str | None = None,
     published_basis: PublishedBasis = PublishedBasis.USER,
     charset: str | None = None,
+    fetched: str | None = None,
 ) -> Article:
     """Extract the article from a page. Given values (a record's title, outlet, date) win over the
     page's metadata; `published` is ISO and its basis says who gave it (default: the user);
-    `charset` is the one its HTTP Content-Type names (for bytes that are not UTF-8)."""
+    `charset` is the one its HTTP Content-Type names (for bytes that are not UTF-8); `fetched` when
+    the page was fetched (see `build`)."""
     import trafilatura
 
     source = source or ref
@@ -128,4 +130,5 @@ def from_html(
         authors=authors,
         language=getattr(doc, "language", None) or "en",
         title_from_text=False,
+        fetched=fetched,
     )

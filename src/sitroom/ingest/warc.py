@@ -234,6 +234,7 @@ def read_warc(
                 source=source,
                 published_basis=PublishedBasis.USER,
                 charset=page.charset,
+                fetched=page.fetched,
             )
         except InputError as e:
             yield _fail(source, e.code, f"{page.url}: {e}")

@@ -426,6 +426,7 @@ def page_article(
         source=got.url,
         published_basis=given.pop("published_basis", PublishedBasis.USER),
         charset=got.charset,
+        fetched=got.fetched_at,
         **given,
     )
 

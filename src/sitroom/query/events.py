@@ -207,7 +207,7 @@ def article(store: Store, article_id: str) -> dict[str, Any] | None:
     """One stored article (text included), or None when the id is unknown."""
     cur = store.cursor().execute(
         "SELECT id, ref, url, outlet, title, published, published_basis, authors, language, removed, "
-        "text, source, CAST(ingested_at AS VARCHAR) FROM articles WHERE id = ?",
+        "text, source, fetched, CAST(ingested_at AS VARCHAR) FROM articles WHERE id = ?",
         [article_id],
     )
     row = cur.fetchone()

@@ -226,6 +226,12 @@ ALTER TABLE link_features ADD COLUMN person_weights DOUBLE[];
 ALTER TABLE link_features ADD COLUMN bands BIGINT[];
 """
 
+# When an article's page was fetched (a crawl's WARC-Date, or our fetch of a URL), ISO UTC; NULL for
+# articles read from files and records, and for those stored before this step.
+_FETCHED = """
+ALTER TABLE articles ADD COLUMN fetched VARCHAR;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_core_tables", _CORE),
     ("0002_lookup_indexes", _LOOKUP_INDEXES),
@@ -233,6 +239,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0004_feed_seen", _FEED_SEEN),
     ("0005_provenance_features", _PROVENANCE_FEATURES),
     ("0006_link_features", _LINK_FEATURES),
+    ("0007_article_fetched", _FETCHED),
 )
 
 

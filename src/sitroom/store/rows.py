@@ -44,6 +44,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("removed", _S),
         ("text", _S),
         ("source", _S),
+        ("fetched", _S),
     ]
 )
 
@@ -291,6 +292,7 @@ def article_row(a: Article) -> dict[str, Any]:
         "removed": dumps(list(a.removed)),
         "text": a.text,
         "source": a.source,
+        "fetched": a.fetched,
     }
 
 

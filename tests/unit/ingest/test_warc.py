@@ -1,4 +1,4 @@
-"""WARC / WARC.gz: HTML responses only, URL kept, damage reported after the records read."""
+"""WARC / WARC.gz: HTML responses only, URL and fetch date kept, damage reported after the records read."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from sitroom.ingest import read
 from sitroom.ingest.warc import E_WARC, pages, read_warc, record_start
-from sitroom.records import Article, Failure, PublishedBasis
+from sitroom.records import Article, ArticleResult, Failure, PublishedBasis
 
 BODY = "".join(
     f"<p>Paragraph {i}: troops moved into the base near the river, a spokesman said.</p>" for i in range(6)
@@ -72,8 +72,46 @@ def test_html_responses_only(tmp_path, gz):
         PublishedBasis.NONE,
     )  # WARC-Date is not it
     assert "troops moved into the base" in items[1].text
+    assert [a.fetched for a in items] == ["2024-05-03T10:00:00Z"] * 2
     got = [p for p in pages(str(path)) if not isinstance(p, Failure)]
     assert [p.fetched for p in got] == ["2024-05-03T10:00:00Z"] * 2
+
+
+def test_the_fetch_date_gives_a_dateline_its_year_and_is_stored(tmp_path):
+    from sitroom.query import article
+    from sitroom.store import open_store
+
+    body = (
+        "<p>NIAMEY, May 2 (Example Wire) - Soldiers of the junta took over the airbase on Thursday, "
+        "officials said.</p>" + BODY
+    ).encode()
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(warc(False, [("response", "https://news.example/3", "200 OK", body, "text/html")]))
+    (a,) = list(read([str(path)]))
+    assert (a.published, a.published_basis) == ("2024-05-02", PublishedBasis.DATELINE)
+    assert a.fetched == "2024-05-03T10:00:00Z"
+    with open_store(str(tmp_path / "s.duckdb")) as s:
+        s.write([ArticleResult(article=a)])
+        got = article(s, a.id)
+    assert (got["url"], got["fetched"]) == ("https://news.example/3", "2024-05-03T10:00:00Z")
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("2024-05-03T10:00:00Z", "2024-05-03T10:00:00Z"),
+        ("2024-05-03T12:30:00+02:00", "2024-05-03T10:30:00Z"),
+        ("2024-05-03T10:00:00.250Z", "2024-05-03T10:00:00Z"),
+        ("2024-05-03", "2024-05-03T00:00:00Z"),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_fetch_dates_are_kept_in_utc(given, kept):
+    from sitroom.ingest.build import utc_iso
+
+    assert utc_iso(given) == kept
 
 
 @pytest.mark.parametrize("gz", [False, True])

@@ -257,6 +257,7 @@ def test_read_url_html_and_failures():
     f, _ = make(html)
     (a,) = list(read_url("http://news.example/gao", f))
     assert isinstance(a, Article) and "soldiers arrived" in a.text and a.url == "http://news.example/gao"
+    assert a.fetched is not None and a.fetched.endswith("Z")  # when we fetched it, in UTC
     f2, _ = make(lambda r: httpx.Response(200, headers={"content-type": "image/png"}, content=b"\x89PNG...."))
     (bad,) = list(read_url("http://news.example/pic", f2))
     assert isinstance(bad, Failure) and bad.code == "E_UNSUPPORTED"

@@ -63,6 +63,7 @@ export async function articleView(el, id, params) {
     article.outlet,
     article.published ? `published ${article.published}${article.published_basis ? ` (${article.published_basis})` : ""}` : "no date",
     (article.authors || []).length ? `by ${article.authors.join(", ")}` : null,
+    article.fetched ? `fetched ${article.fetched}` : null,
   ].filter(Boolean).join(" · ");
   const url = article.url ? h("a", { href: article.url, rel: "noopener noreferrer nofollow", target: "_blank", class: "url" }, article.url) : null;
   const textEl = h("div", { class: "article-text", id: "article-text" }, paras.filter((p) => p.length).map((p) => h("p", {}, p)));
