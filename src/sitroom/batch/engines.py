@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -74,11 +75,31 @@ def run_inline(todo: Sequence[Partition], out: Path, settings: Settings, **kw: A
             yield p.id, e
 
 
-def _init(settings: Settings) -> None:
+PARENT_CHECK = 1.0  # seconds between a pool worker's looks at whether the driver is still there
+
+
+def exit_with(parent: int, every: float = PARENT_CHECK) -> None:
+    """End this process when `parent` has gone. A pool worker whose driver is killed (SIGKILL, SIGTERM,
+    out of memory) is not told: it holds the task queue's write end itself, so it would wait on it
+    forever, a loaded model (~0.5 GB) and all, and keep writing shards into an --out that a re-run
+    now holds. Its half-written shard has no marker: the next run sweeps it."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sitroom-exit-with-driver", daemon=True).start()
+
+
+def _init(settings: Settings, parent: int | None = None) -> None:
     # Workers ignore Ctrl-C: the driver decides, and a half-written shard has no marker anyway.
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        exit_with(parent)
     malloc_for_throughput()  # a no-op unless started from an environment that set the trim threshold
     warm(settings)
 
@@ -110,7 +131,7 @@ def run_pool(
                 yield p.id, RuntimeError("the worker pool keeps breaking")
             return
         pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=_init, initargs=(settings,)
+            max_workers=workers, mp_context=ctx, initializer=_init, initargs=(settings, os.getpid())
         )
         running: dict[Future, Partition] = {}
         queue = list(left)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -89,11 +90,13 @@ def load_shards(
     on_loaded: Callable[[str, WriteCounts, list[str]], None] | None = None,
     on_unreadable: Callable[[str, ShardUnreadable], None] | None = None,
     how: dict | None = None,
+    ingested_at: datetime | None = None,
 ) -> WriteCounts:
     """Load the shards among `pids` that were made for this store (their done marker names it) and
     that it has not loaded yet; `on_loaded` gets each loaded shard's id, counts and article ids. A
     shard that cannot be read loses its done marker (the partition runs again) and goes to
-    `on_unreadable` (raised without it). `how`: load only shards read that way (`work.reading`)."""
+    `on_unreadable` (raised without it). `how`: load only shards read that way (`work.reading`).
+    `ingested_at`: the articles' stamp (`Store.write_tables`); default: the time of each load."""
     import pyarrow as pa
 
     total = WriteCounts()
@@ -117,7 +120,8 @@ def load_shards(
             continue
         counts = WriteCounts()
         for piece in slices(tables):
-            counts = counts + roomy(store, LOAD_MEMORY, partial(store.write_tables, piece))
+            write = partial(store.write_tables, piece, ingested_at=ingested_at)
+            counts = counts + roomy(store, LOAD_MEMORY, write)
         total = total + counts
         lm.parent.mkdir(parents=True, exist_ok=True)
         tmp = lm.with_name(f".{lm.name}.tmp")

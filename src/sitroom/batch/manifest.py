@@ -6,6 +6,7 @@ unchanged one keeps its finished shard across runs."""
 
 from __future__ import annotations
 
+import functools
 import glob
 import hashlib
 import json
@@ -132,10 +133,19 @@ def _readable(name: str, supported: frozenset[str]) -> bool:
     return kind(name) in supported
 
 
-def expand(inputs: Iterable[str]) -> Iterator[str]:
+def expand(inputs: Iterable[str], skip: str | os.PathLike[str] | None = None) -> Iterator[str]:
     """Files in the order `sitroom run` reads them: folders walked sorted (hidden entries skipped),
-    globs sorted; URLs and missing paths pass through (their reader records the failure)."""
+    globs sorted; URLs and missing paths pass through (their reader records the failure). `skip`: a
+    folder that walks and globs leave out (the run's --out inside an input folder: its manifest and
+    markers are JSON files, and a re-run would read them as articles)."""
     supported = _supported()
+    away = os.path.realpath(skip) if skip is not None else None
+
+    @functools.lru_cache(maxsize=4096)
+    def outside(folder: str) -> bool:
+        real = os.path.realpath(folder)
+        return away is None or (real != away and not real.startswith(away.rstrip(os.sep) + os.sep))
+
     for src in inputs:
         if src == "-":
             raise UsageError("batch reads files, folders, globs and URLs, not stdin ('-')")
@@ -144,7 +154,9 @@ def expand(inputs: Iterable[str]) -> Iterator[str]:
         elif os.path.isdir(src):
             found = False
             for dirpath, dirnames, filenames in os.walk(src):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                dirnames[:] = sorted(
+                    d for d in dirnames if not d.startswith(".") and outside(os.path.join(dirpath, d))
+                )
                 for name in sorted(filenames):
                     if not name.startswith(".") and _readable(name, supported):
                         found = True
@@ -153,8 +165,16 @@ def expand(inputs: Iterable[str]) -> Iterator[str]:
                 yield src  # the reader records "folder holds no readable file"
         elif set("*?[") & set(src):
             matches = sorted(glob.glob(src, recursive=True))
-            hits = [m for m in matches if os.path.isdir(m) or _readable(m, supported)]
-            yield from (expand(hits) if hits else [src])
+            hits = [
+                m
+                for m in matches
+                if (
+                    outside(m)
+                    if os.path.isdir(m)
+                    else _readable(m, supported) and outside(os.path.dirname(m))
+                )
+            ]
+            yield from (expand(hits, skip) if hits else [src])
         else:
             yield src
 
@@ -334,13 +354,16 @@ def plan(
     max_files: int = MAX_FILES,
     index_dir: Path | None = None,
     earlier: Manifest | None = None,
+    skip: Path | None = None,
 ) -> Manifest:
     """Partitions for these inputs, in reading order; `target_bytes` defaults to `partition_bytes`.
     `index_dir`: where the seek points of gzipped files that are cut go (none: workers decompress
     such a file from its start). `earlier`: a plan whose cuts of unchanged files are taken as they
-    are (cutting a big file reads it whole)."""
+    are (cutting a big file reads it whole). `skip`: the run's work folder, never read as input."""
     inputs = tuple(inputs)
-    files = [(path, *_stat(path)) for path in expand(inputs)]
+    # a file named twice (`big.jsonl big.jsonl`, a folder and a file in it, overlapping globs) is read
+    # once: twice would give two partitions of one id, run at once into one shard and counted twice
+    files = [(path, *_stat(path)) for path in dict.fromkeys(expand(inputs, skip))]
     cut_size = {path: _cut_bytes(path, size) for path, size, _ in files}
     if target_bytes is None:
         target_bytes = partition_bytes(sum(cut_size[path] for path, _, _ in files), workers)

@@ -12,6 +12,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,24 @@ def claim(out: Path) -> Iterator[None]:
             f.truncate(0)
 
 
+# One `ingested_at` for every article a run stores, kept in its manifest until the run has ended whole
+# (a re-run that resumes a killed one takes it again). The link orders articles of one published time by
+# ingestion, and loads finish in whatever order the workers do: with each load stamped on its own,
+# two runs of the same inputs (or one with 1 worker, one with 2) could make different stories.
+STAMP, COMPLETE = "ingested_at", "complete"
+
+
+def run_stamp(before: Manifest | None) -> datetime:
+    """The run's stamp (naive UTC, as the store keeps it): that of the earlier unfinished run on these
+    inputs, else now."""
+    if before is not None and not before.options.get(COMPLETE):
+        try:
+            return datetime.fromisoformat(before.options[STAMP])
+        except (KeyError, TypeError, ValueError):  # a plan written before stamps, or not by us
+            pass
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
 def _run(
     inputs: tuple[str, ...],
     out: Path,
@@ -192,8 +211,10 @@ def _run(
         target_bytes = before.options.get("target_bytes")
     slots = engines.dask_slots(scheduler, workers) if engine == "dask" else workers
     manifest = plan(
-        inputs, target_bytes=target_bytes, workers=slots, index_dir=out / GZ_INDEX, earlier=before
+        inputs, target_bytes=target_bytes, workers=slots, index_dir=out / GZ_INDEX, earlier=before, skip=out
     )
+    stamp = run_stamp(before)
+    manifest.options[STAMP] = stamp.isoformat()
     manifest.save(out)
     report = BatchReport(partitions=len(manifest.partitions))
     how = reading(published, mapping)
@@ -205,6 +226,7 @@ def _run(
             manifest,
             report,
             how,
+            stamp,
             on_unreadable=lambda pid, e: note("redo", {"id": pid, "error": str(e)}),
         )
         save_known(out, [r[0] for r in store.con.execute("SELECT id FROM articles").fetchall()])
@@ -255,7 +277,7 @@ def _run(
                 )
                 continue
             try:
-                _load(store, out, manifest, report, how, only=[pid])
+                _load(store, out, manifest, report, how, stamp, only=[pid])
             except ShardUnreadable as e:  # damaged on disk: its marker is gone, a re-run redoes it
                 fail(pid, e)
                 continue
@@ -270,7 +292,8 @@ def _run(
             pid_w = int(got.get("pid", 0))
             report.peak_mb[pid_w] = max(report.peak_mb.get(pid_w, 0), int(got.get("peak_mb", 0)))
             note("done", got)
-        _load(store, out, manifest, report, how, on_unreadable=fail)
+        _load(store, out, manifest, report, how, stamp, on_unreadable=fail)
+        _retried(store, out, manifest, tag, how, failed=report.failed_partitions)
         if failures:
             store.write([ArticleResult(article=None, failures=(f,)) for f in failures])
         note("link", {})
@@ -279,6 +302,11 @@ def _run(
         )
     if engine == "dask":
         _sweep(out, done_only=True)
+    if not report.failed_partitions:
+        # the run is whole (its failed inputs are recorded for good): a later run on these inputs
+        # stores what it finds new under a stamp of its own
+        manifest.options[COMPLETE] = True
+        manifest.save(out)
     report.seconds = round(time.perf_counter() - t0, 3)
     return report
 
@@ -343,6 +371,22 @@ def _visible(out: Path, pid: str, wait: float | None = None) -> bool:
     return True
 
 
+def _retried(store, out: Path, manifest: Manifest, tag: str, how: dict, failed: list[str]) -> None:
+    """Drop the `E_PARTITION` failures an earlier run recorded for partitions that are done and loaded
+    now: a re-run retried them, and what they hold is stored (or recorded as its own failures). Left
+    in place, `sitroom db failures` would go on naming a partition as failed."""
+    from sitroom.store.rows import failure_id
+
+    bad = {p.label for p in manifest.partitions if p.id in failed}
+    ids = [
+        failure_id(p.label, E_PARTITION)
+        for p in manifest.partitions
+        if p.label not in bad and _done_for(out, p.id, tag, how)
+    ]
+    if ids:
+        store.con.execute("DELETE FROM failures WHERE list_contains(?, id)", [ids])
+
+
 def _done_for(out: Path, pid: str, tag: str, how: dict) -> bool:
     return is_done(out, pid) and finished(out, pid, tag, how) is not None
 
@@ -353,11 +397,12 @@ def _load(
     manifest: Manifest,
     report: BatchReport,
     how: dict,
+    stamp: datetime,
     only: list[str] | None = None,
     on_unreadable: Callable[[str, ShardUnreadable], None] | None = None,
 ) -> None:
-    """Load the done shards read `how` (of `only`, or all)."""
+    """Load the done shards read `how` (of `only`, or all), their articles stamped `stamp`."""
     pids = only if only is not None else [p.id for p in manifest.partitions]
-    counts = load_shards(store, out, pids, on_unreadable=on_unreadable, how=how)
+    counts = load_shards(store, out, pids, on_unreadable=on_unreadable, how=how, ingested_at=stamp)
     report.new += counts.new
     report.stored_events += counts.events

@@ -114,11 +114,15 @@ class Store:
             )
         return total
 
-    def write_tables(self, tables: Mapping[str, pa.Table]) -> WriteCounts:
+    def write_tables(
+        self, tables: Mapping[str, pa.Table], *, ingested_at: datetime | None = None
+    ) -> WriteCounts:
         """Load Arrow tables shaped as `rows.TABLES` (e.g. Parquet shards from workers) in one
         transaction. Idempotent in SQL: rows of articles already stored are skipped. `failed`
         counts failure rows newly recorded. A `link_features` table (rows of the articles' link
-        features, `sitroom.link.stored.LINK_FEATURES`) is loaded with them when given."""
+        features, `sitroom.link.stored.LINK_FEATURES`) is loaded with them when given.
+        `ingested_at` (UTC, naive) stamps the new articles instead of the time of this write: the link
+        orders articles of one published time by it, so a batch run gives all its articles one."""
         self._check_writable()
         missing = sorted(set(rows.TABLES) - set(tables))
         if missing:
@@ -153,7 +157,7 @@ class Store:
             n_new = run(
                 "INSERT INTO articles BY NAME SELECT *, ? AS ingested_at FROM "
                 "(SELECT DISTINCT ON (id) * FROM _new_articles) WHERE id NOT IN (SELECT id FROM articles)",
-                now,
+                ingested_at or now,
             )
             n_failed = run(
                 "INSERT OR IGNORE INTO failures BY NAME SELECT *, ? AS recorded_at FROM _new_failures", now

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -154,6 +155,85 @@ def test_a_shard_that_cannot_be_read_when_it_arrives_fails_its_partition(tmp_pat
     again = run(tmp_path, workers=1)
     assert again.ok and again.ran == 1
     assert stored(tmp_path / "db.duckdb") == expected
+
+
+def test_a_partition_that_a_rerun_retried_is_no_longer_a_failure(tmp_path, expected, monkeypatch):
+    """The first run records the failed partition (`E_PARTITION`: re-run to retry it); once a re-run
+    has stored what it holds, `sitroom db failures` must not go on naming it."""
+    real = engines.process_partition
+    broken: list[str] = []
+
+    def flaky(p, out, settings, **kw):
+        if broken in ([], [p.id]):  # the first partition run, every time it runs
+            broken[:] = [p.id]
+            raise OSError("No space left on device")
+        return real(p, out, settings, **kw)
+
+    monkeypatch.setattr(engines, "process_partition", flaky)
+    first = run(tmp_path, workers=1)
+    assert first.failed_partitions == broken
+    assert counts(tmp_path / "db.duckdb")[-1] == 1  # the E_PARTITION failure
+    monkeypatch.undo()
+    again = run(tmp_path, workers=1)
+    assert again.ok and again.ran == 1
+    assert stored(tmp_path / "db.duckdb") == expected
+    assert counts(tmp_path / "db.duckdb")[-1] == 0
+
+
+def stamps(db: Path) -> set[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {
+            r[0] for r in con.execute("SELECT DISTINCT CAST(ingested_at AS VARCHAR) FROM articles").fetchall()
+        }
+
+
+def test_a_run_stamps_its_articles_once_and_a_resumed_run_keeps_the_stamp(tmp_path, monkeypatch):
+    real = engines.process_partition
+    calls: list[str] = []
+
+    def first_fails(p, out, settings, **kw):
+        calls.append(p.id)
+        if len(calls) == 1:
+            raise OSError("No space left on device")
+        return real(p, out, settings, **kw)
+
+    monkeypatch.setattr(engines, "process_partition", first_fails)
+    first = run(tmp_path, workers=1)
+    assert len(first.failed_partitions) == 1
+    (stamp,) = stamps(tmp_path / "db.duckdb")  # one for every load of the run
+    monkeypatch.undo()
+    again = run(tmp_path, workers=1)  # resumes the unfinished run: its articles are of that run
+    assert again.ok and again.ran == 1
+    assert stamps(tmp_path / "db.duckdb") == {stamp}
+    later = run(tmp_path, workers=1)  # after a whole run: a stamp of its own (nothing new to store here)
+    assert later.ok and later.ran == 0
+    assert json.loads((tmp_path / "work" / "manifest.json").read_text())["options"]["ingested_at"] > stamp
+
+
+def test_stories_do_not_depend_on_which_shard_loaded_first(tmp_path):
+    """Copies of one published time in different partitions: which is the origin must not depend on
+    the order the writer loaded their shards (1 worker: plan order; 2: as they finish)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, batch in (("a", texts), ("b", texts[::-1])):
+        with open(src / f"{name}.jsonl", "w", encoding="utf-8") as f:
+            for i, t in enumerate(batch):
+                tail = "" if name == "a" else "\n\nMore to follow."
+                f.write(json.dumps({"id": f"{name}{i}", "text": t + tail, "published": "2024-05-03"}) + "\n")
+    links = {}
+    for w in (1, 2):
+        db = tmp_path / f"{w}.duckdb"
+        rep = run_batch([str(src)], tmp_path / f"work{w}", db=str(db), workers=w, target_bytes=SMALL)
+        assert rep.ok and rep.partitions >= 4
+        assert len(stamps(db)) == 1
+        with duckdb.connect(str(db), read_only=True) as con:
+            links[w] = con.execute(
+                "SELECT article_id, story_id, relation, derived_from FROM story_articles ORDER BY article_id"
+            ).fetchall()
+    assert len(links[1]) == 2 * len(texts)
+    assert {r[2] for r in links[1]} >= {"origin", "copy"}
+    assert links[1] == links[2]
 
 
 def test_a_rerun_with_a_corrected_column_mapping_reads_the_inputs_again(tmp_path):

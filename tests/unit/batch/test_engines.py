@@ -3,6 +3,7 @@ and Dask's memory-trim setting does not reach our workers' allocator."""
 
 from __future__ import annotations
 
+import os
 import platform
 
 import pytest
@@ -53,3 +54,47 @@ def test_malloc_left_alone_without_the_trim_variable(monkeypatch):
 def test_malloc_thresholds_set_where_dask_set_the_trim_variable(monkeypatch):
     monkeypatch.setenv(engines.TRIM_ENV, "65536")
     assert engines.malloc_for_throughput() is True
+
+
+def test_a_pool_worker_ends_when_its_driver_is_killed():
+    """A driver killed with SIGKILL cannot stop its pool: each worker must notice on its own, or it
+    waits on the task queue forever with its model loaded (and writes into the next run's --out)."""
+    import select
+    import signal
+    import subprocess
+    import sys
+
+    worker = (
+        "import sys, time; from sitroom.batch.engines import exit_with; "
+        "exit_with(int(sys.argv[1]), every=0.05); print('ready', flush=True); time.sleep(60)"
+    )
+    driver = (
+        "import os, subprocess, sys, time; "
+        f"subprocess.Popen([sys.executable, '-c', {worker!r}, str(os.getpid())]); time.sleep(60)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", driver], stdout=subprocess.PIPE, text=True)
+    try:
+        up, _, _ = select.select([proc.stdout], [], [], 30)
+        assert up and proc.stdout.readline() == "ready\n"  # the worker holds the pipe from here on
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        gone, _, _ = select.select([proc.stdout], [], [], 10)
+        assert gone and proc.stdout.read() == "", "the worker outlived its driver"
+    finally:
+        proc.kill()
+        proc.stdout.close()
+
+
+def test_pool_workers_are_told_the_drivers_pid(monkeypatch, tmp_path):
+    seen = {}
+
+    class Pool:
+        def __init__(self, **kw):
+            seen.update(kw)
+            raise KeyboardInterrupt  # stop here: only the arguments matter
+
+    monkeypatch.setattr(engines, "ProcessPoolExecutor", Pool)
+    part = engines.Partition(id="p", parts=(), size=1)
+    with pytest.raises(KeyboardInterrupt):
+        next(engines.run_pool([part], tmp_path, load(), workers=2))
+    assert seen["initializer"] is engines._init and seen["initargs"][1] == os.getpid()

@@ -154,3 +154,31 @@ def test_several_workers_take_the_largest_partitions_first(tmp_path, monkeypatch
     db = str(tmp_path / "db.duckdb")
     run_batch([str(tmp_path)], tmp_path / "out", workers=2, db=db, target_bytes=1_000)
     assert len(seen) >= 2 and seen == sorted(seen, reverse=True)
+
+
+def test_a_file_named_twice_is_one_partition(tmp_path):
+    """Two partitions of one id would be run at once into the same shard folder, and counted twice."""
+    _jsonl(tmp_path / "big.jsonl", 60)
+    (tmp_path / "a.txt").write_text("Police arrested ten protesters in Tbilisi on Monday.\n")
+    big, a = str(tmp_path / "big.jsonl"), str(tmp_path / "a.txt")
+    once = plan([big, a], target_bytes=2_000)
+    for inputs in ([big, big, a], [str(tmp_path), big, a], [big, str(tmp_path / "*.*")]):
+        m = plan(inputs, target_bytes=2_000)
+        ids = [p.id for p in m.partitions]
+        assert len(ids) == len(set(ids))
+        assert sorted(ids) == sorted(p.id for p in once.partitions)
+
+
+def test_the_work_folder_inside_an_input_folder_is_not_read(tmp_path):
+    """`sitroom batch crawl/ --out crawl/work`: a re-run must not read the first run's manifest and
+    markers (JSON files) as articles: each would be a failure, and the new inputs a new plan."""
+    _jsonl(tmp_path / "a.jsonl", 5)
+    work = tmp_path / "work"
+    first = plan([str(tmp_path)], skip=work)
+    first.save(work)
+    (work / "done").mkdir()
+    (work / "done" / "x.json").write_text('{"id": "x"}')
+    for inputs in ([str(tmp_path)], [str(tmp_path / "**" / "*.json*")], [str(tmp_path / "*")]):
+        m = plan(inputs, skip=work)
+        assert [part.path for p in m.partitions for part in p.parts] == [str(tmp_path / "a.jsonl")]
+    assert plan([str(tmp_path)], skip=work).partitions == first.partitions  # the re-run resumes
