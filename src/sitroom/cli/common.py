@@ -36,6 +36,10 @@ def err(msg: str) -> None:
     Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {escape(msg)}")
 
 
+# What DuckDB raises (a plain RuntimeError) when Ctrl-C stops one of its queries
+DUCKDB_INTERRUPTED = "Query interrupted"
+
+
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Translate library errors into a message and an exit code; never a traceback for known errors."""
 
@@ -52,6 +56,10 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         except SitroomError as e:
             err(f"{e} [{e.code}]")
             raise typer.Exit(e.exit_code) from None
+        except RuntimeError as e:
+            if str(e) != DUCKDB_INTERRUPTED:
+                raise
+            raise KeyboardInterrupt from None  # Ctrl-C mid-query: exit 130 as anywhere else
 
     return wrapper
 

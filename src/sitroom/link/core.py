@@ -22,6 +22,7 @@ from sitroom.link import families, stored
 from sitroom.link import stories as st
 from sitroom.link.features import Features, sentences
 from sitroom.link.provenance import Link, Member, Relation, independent_sources, provenance
+from sitroom.store.db import registered
 
 if TYPE_CHECKING:
     from sitroom.store import Store
@@ -145,8 +146,7 @@ def _update_idf(store: Store, feats: Iterable[Features]):
     con = store.con
     n_before = int(con.execute("SELECT count(*) FROM story_articles").fetchall()[0][0])
     tbl = pa.table({"term": list(df), "df": [int(v) for v in df.values()]})
-    con.register("_batch_terms", tbl)
-    try:
+    with registered(con, "_batch_terms", tbl):
         con.execute(
             "INSERT INTO link_terms SELECT term, df FROM _batch_terms "
             "ON CONFLICT (term) DO UPDATE SET df = link_terms.df + excluded.df"
@@ -156,8 +156,6 @@ def _update_idf(store: Store, feats: Iterable[Features]):
                 "SELECT t.term, t.df FROM link_terms t JOIN _batch_terms b ON t.term = b.term"
             ).fetchall()
         )
-    finally:
-        con.unregister("_batch_terms")
     n = n_before + len(feats)
     memo: dict[str, float] = {}  # every article asks for the same common terms
 
@@ -188,15 +186,12 @@ def _copy_sources(
             "article_id": [a.id for a in arts for _ in bands[a.id]],
         }
     )
-    con.register("_batch_bands", tbl)
-    try:
+    with registered(con, "_batch_bands", tbl):
         stored_pairs = con.execute(
             "SELECT DISTINCT n.article_id, b.article_id FROM _batch_bands n JOIN link_bands b "
             "ON n.band_key = b.band_key"
         ).fetchall()
         con.execute("INSERT INTO link_bands SELECT band_key, article_id FROM _batch_bands")
-    finally:
-        con.unregister("_batch_bands")
     cands: dict[str, set[str]] = defaultdict(set)
     for new, old in stored_pairs:
         cands[new].add(old)
@@ -491,13 +486,9 @@ def _insert(con, table: str, rows: list[dict[str, Any]], schema: pa.Schema, *, r
     if not rows:
         return
     tbl = pa.Table.from_pylist(rows, schema=schema)
-    name = f"_new_{table}"
-    con.register(name, tbl)
-    try:
-        verb = "INSERT OR REPLACE" if replace else "INSERT"
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    with registered(con, f"_new_{table}", tbl) as name:
         con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {name}")
-    finally:
-        con.unregister(name)
 
 
 def _top(d: dict[str, float], n: int) -> list[tuple[str, float]]:

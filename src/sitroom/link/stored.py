@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from sitroom.link import families
 from sitroom.link.features import Features, features, parse_day, provenance_features
+from sitroom.store.db import registered
 
 if TYPE_CHECKING:
     from sitroom.store import Store
@@ -268,11 +269,8 @@ def with_bands(table: pa.Table) -> pa.Table:
 def save(store: Store, table: pa.Table) -> None:
     if not table.num_rows:
         return
-    store.con.register("_link_feature_rows", table)
-    try:
+    with registered(store.con, "_link_feature_rows", table):
         store.con.execute("INSERT INTO link_features BY NAME SELECT * FROM _link_feature_rows")
-    finally:
-        store.con.unregister("_link_feature_rows")
 
 
 def features_for(

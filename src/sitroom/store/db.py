@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +22,19 @@ from sitroom.store import rows
 BATCH = 2_000  # articles per transaction: big enough for Arrow to pay, small enough to resume cheaply
 MEMORY = ":memory:"
 LINKED = "link_features"  # the link stage's table of article features, loaded with the articles
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[str]:
+    """`table` as the view `name` for the statements in the block, unregistered after it. Quietly:
+    after an interrupt (Ctrl-C) or a failed statement DuckDB refuses even that ("transaction is
+    aborted"), and its error would hide the one that matters."""
+    con.register(name, table)
+    try:
+        yield name
+    finally:
+        with suppress(duckdb.Error):
+            con.unregister(name)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -267,3 +267,24 @@ def test_failures_are_listed_newest_first_and_filtered(tmp_path):
         assert [f["source"] for f in st.failures(source=".json")] == ["b.json"]
         assert len(st.failures(limit=1)) == 1
         assert set(st.failures()[0]) == {"source", "stage", "code", "message", "article_id", "recorded_at"}
+
+
+def test_a_registered_table_never_hides_the_error_of_its_block():
+    """After a failed statement (or Ctrl-C: DuckDB's interrupt) in a transaction, DuckDB refuses even
+    to unregister a view; that error must not replace the one that stopped the block."""
+    import duckdb
+    import pyarrow as pa
+
+    from sitroom.store import registered
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (a INTEGER PRIMARY KEY)")
+    con.execute("BEGIN")
+    with pytest.raises(duckdb.ConstraintException), registered(con, "_x", pa.table({"a": [1, 1]})) as name:
+        con.execute(f"INSERT INTO t SELECT a FROM {name}")
+    con.execute("ROLLBACK")
+    with registered(con, "_x", pa.table({"a": [2]})):
+        con.execute("INSERT INTO t SELECT a FROM _x")
+    assert con.execute("SELECT a FROM t").fetchall() == [(2,)]
+    with pytest.raises(duckdb.CatalogException):
+        con.execute("SELECT * FROM _x")  # gone after the block
