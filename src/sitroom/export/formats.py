@@ -277,6 +277,22 @@ def _actor_name(a: dict[str, Any]) -> str:
     return a.get("name") or a.get("text") or ""
 
 
+def _outlet(art: ArticleFacts | None) -> str | None:
+    """The article's outlet; else its web site ("www.example.org" -> "example.org"), as ACLED's source
+    column names where a report came from (many crawled pages carry no outlet name)."""
+    if art is None:
+        return None
+    if art.outlet:
+        return art.outlet
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(art.url or "").hostname or ""
+    except ValueError:
+        return None
+    return host.removeprefix("www.") or None
+
+
 def acled_row(ev: dict[str, Any], art: ArticleFacts | None) -> dict[str, Any]:
     from sitroom.ontology import acled_types
 
@@ -287,7 +303,7 @@ def acled_row(ev: dict[str, Any], art: ArticleFacts | None) -> dict[str, Any]:
     c = codes.country(loc.get("country"))
     date = _period_start(dt.get("value")) or ""
     sources = []
-    for s in ((art.outlet if art else None), (ev.get("attribution") or {}).get("via")):
+    for s in (_outlet(art), (ev.get("attribution") or {}).get("via")):
         if s and s not in sources:
             sources.append(s)
     killed = _num(ev.get("quantities"), "killed")

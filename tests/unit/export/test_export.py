@@ -275,3 +275,23 @@ def test_acled_notes_are_one_line(tmp_path):
     with open(tmp_path / "a.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["notes"] for r in rows] == ['Troops clashed, "heavily", near the town.']
+
+
+@pytest.mark.parametrize(
+    ("outlet", "url", "source"),
+    [
+        ("Example Wire", "https://www.news.example/a", "Example Wire"),
+        (None, "https://www.news.example/a", "news.example"),
+        (None, "https://[::1/a", ""),  # not a URL: no source rather than a crash
+        (None, None, ""),
+    ],
+)
+def test_acled_source_is_the_outlet_or_else_the_site(tmp_path, outlet, url, source):
+    r = article_result(0, n_events=1)
+    r = replace(r, article=replace(r.article, outlet=outlet, url=url))
+    ev = replace(r.events[0], event_type="ASSAULT", attribution=None)
+    with open_store(tmp_path / "s.duckdb") as s:
+        s.write([_acled(replace(r, events=(ev,)))])
+        export(s, "acled-csv", tmp_path / "a.csv")
+    with open(tmp_path / "a.csv", encoding="utf-8", newline="") as f:
+        assert [row["source"] for row in csv.DictReader(f)] == [source]
