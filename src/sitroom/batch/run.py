@@ -103,9 +103,11 @@ def run_batch(
     settings = settings or load()
     _check_model(settings.model)
     out = _work_folder(Path(out))
+    inputs = tuple(inputs)
+    _not_an_input(out, inputs)
     with claim(out):
         return _run(
-            tuple(inputs),
+            inputs,
             out,
             engine=engine,
             workers=workers,
@@ -117,6 +119,18 @@ def run_batch(
             target_bytes=target_bytes,
             note=on_progress or (lambda kind, info: None),
         )
+
+
+def _not_an_input(out: Path, inputs: tuple[str, ...]) -> None:
+    """--out may lie inside an input folder (walks leave it out), but not be one: its manifest and
+    markers would sit among the articles and be read as articles by every re-run."""
+    here = os.path.realpath(out)
+    for src in inputs:
+        if "://" not in src and os.path.isdir(src) and os.path.realpath(src) == here:
+            raise UsageError(
+                f"--out {out} is the input folder {src}; give a folder of its own (inside it is fine, "
+                f"e.g. {os.path.join(src, 'work')})"
+            )
 
 
 def _work_folder(out: Path) -> Path:

@@ -449,3 +449,12 @@ def test_ingest_tells_the_links_progress_and_stores_what_batch_stores(tmp_path, 
         got = ingest([str(EXAMPLES)], store, on_link=lambda placed, todo: seen.append((placed, todo)))
     assert got.new == 11 and seen == [(0, 11), (11, 11)]
     assert stored(tmp_path / "db.duckdb") == expected
+
+
+def test_the_work_folder_may_not_be_an_input_folder_itself(tmp_path):
+    from sitroom.errors import UsageError
+
+    (tmp_path / "a.txt").write_text("Troops arrived in the capital on Monday, officials said.")
+    with pytest.raises(UsageError, match="give a folder of its own"):
+        run_batch([str(tmp_path)], tmp_path, db=str(tmp_path / "db.duckdb"))
+    assert not (tmp_path / "manifest.json").exists()
