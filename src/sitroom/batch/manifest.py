@@ -316,7 +316,8 @@ def _row_parts(
     """A CSV/TSV file (maybe gzipped) cut into row ranges; None: read it whole."""
     from sitroom.ingest.tabular import delimiter_for, row_spans, text_opener
 
-    spans = row_spans(text_opener(path, gz=is_gz(path)), target, delimiter=delimiter_for(kind(path)))
+    opener = text_opener(path, gz=is_gz(path))
+    spans = row_spans(opener, target, delimiter=delimiter_for(kind(path), opener))
     if spans is None:
         return None
     index = _index(path, size, mtime, index_dir)

@@ -165,7 +165,7 @@ def read_part(part: Part, *, published: str | None, mapping: str | None) -> Iter
 
         span = Span(part.start, part.first_line, part.end_line)
         opener = text_opener(part.path, gz=is_gz(part.path), index=part.index)
-        delimiter = delimiter_for(kind(part.path))
+        delimiter = delimiter_for(kind(part.path), opener)
         yield from read_csv(opener, part.path, mapping=cols, published=iso, delimiter=delimiter, span=span)
         return
     with open_gz(part.path, index=part.index) if is_gz(part.path) else open(part.path, "rb") as f:

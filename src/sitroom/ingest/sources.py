@@ -272,12 +272,13 @@ def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
         if gz and not _gz_ok(path):
             yield _fail(path, E_GZIP, f"{path}: not a gzip file")
             return
+        opener = text_opener(path, gz=gz)
         yield from read_csv(
-            text_opener(path, gz=gz),
+            opener,
             path,
             mapping=ctx.mapping,
             published=published,
-            delimiter=delimiter_for(ext),
+            delimiter=delimiter_for(ext, opener),
         )
         return
     if ext and ext not in SUPPORTED:

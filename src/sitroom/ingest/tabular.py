@@ -226,8 +226,27 @@ def row_spans(open_text: Callable[[], IO[str]], target: int, *, delimiter: str =
     return spans if len(spans) > 1 else None
 
 
-def delimiter_for(ext: str) -> str:
-    return "\t" if ext == ".tsv" else ","
+DELIMITERS = (",", ";", "\t", "|")  # what a .csv may hold: ";" where the comma is the decimal mark
+
+
+_HEADER_CHARS = 1 << 16  # a header line longer than this is not one
+
+
+def delimiter_for(ext: str, open_text: Callable[[], IO[str]] | None = None) -> str:
+    """A TSV's tab; for a CSV, the delimiter its header line holds most of (a spreadsheet saved in a
+    locale whose decimal mark is the comma writes ";"), the comma when the line cannot be read."""
+    if ext == ".tsv":
+        return "\t"
+    if open_text is None:
+        return ","
+    try:
+        with open_text() as f:
+            head = f.readline(_HEADER_CHARS)
+    except (OSError, UnicodeDecodeError, EOFError, zlib.error):
+        return ","  # the read itself reports it
+    counts = {d: head.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])  # ties keep the comma (first)
+    return best if counts[best] > counts[","] else ","
 
 
 class _Lines:

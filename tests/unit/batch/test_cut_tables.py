@@ -284,3 +284,15 @@ def test_a_rerun_takes_the_earlier_cuts_of_unchanged_files(tmp_path, monkeypatch
     ]
     other = plan([str(tmp_path)], target_bytes=3_000, index_dir=tmp_path / "idx", earlier=first)
     assert other.partitions != first.partitions  # another partition size: cut afresh
+
+
+@pytest.mark.parametrize("name", ["semi.csv", "semi.csv.gz"])
+def test_a_semicolon_table_is_read_and_cut_as_such(tmp_path, name):
+    """A spreadsheet saved where the comma is the decimal mark writes ";" between cells."""
+    path = tmp_path / name
+    _write(path, _table(";"))
+    whole = list(read([str(path)], mapping=MAP))
+    articles = [x for x in whole if type(x).__name__ == "Article"]
+    assert len(articles) > 50 and articles[0].published == "2024-05-01"
+    n, got = _cut_read(path, 300)
+    assert n > 3 and got == whole

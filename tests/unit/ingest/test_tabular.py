@@ -155,3 +155,25 @@ def test_a_json_record_without_the_mapped_column_says_so(tmp_path):
     (f,) = list(read([str(path)], mapping="text=body"))
     assert isinstance(f, Failure) and f.code == "E_RECORD"
     assert "--map names column(s) ['body'] not in this record" in f.message
+
+
+@pytest.mark.parametrize(
+    ("head", "want"),
+    [
+        ("id,text,date\n", ","),
+        ("id;text;date\n", ";"),
+        ('"id";"text, in full";"date"\n', ";"),
+        ("id\ttext\n", "\t"),
+        ("id|text|date\n", "|"),
+        ("id,text;notes\n", ","),  # a tie keeps the comma
+        ("text\n", ","),
+        ("", ","),
+    ],
+)
+def test_a_csv_delimiter_is_read_off_its_header(tmp_path, head, want):
+    from sitroom.ingest.tabular import delimiter_for, text_opener
+
+    path = tmp_path / "t.csv"
+    path.write_text(head + "x\n", encoding="utf-8")
+    assert delimiter_for(".csv", text_opener(str(path))) == want
+    assert delimiter_for(".tsv", text_opener(str(path))) == "\t"  # a .tsv is tab-separated, as named
