@@ -110,6 +110,8 @@ def _jsonl_gz(path, n: int = 50) -> None:
             g.write(json.dumps({"text": f"Story {i}. " + "Rebels shelled the town. " * (i % 7 + 1)}) + "\n")
             if i % 10 == 3:
                 g.write("not json\n\n")
+            if i % 10 == 6:
+                g.write('{"text": "a line cut short\n')  # its message must not depend on the cut
 
 
 @pytest.mark.parametrize("target", [1, 250, 500])
