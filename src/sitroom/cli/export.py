@@ -96,11 +96,16 @@ def watch(
                 n += 1
                 for feed in feeds:
                     got = poll(feed, memory, fetcher=fetcher, published=day)
+                    if got.not_modified:
+                        console.print(f"round {n} {esc(feed)}: not modified since the last poll")
+                        continue
                     for f in got.items:
                         if not hasattr(f, "text"):
                             console.print(f"[red]failed[/red] {esc(f.source)}: {f.code} {esc(f.message)}")
                     counts = ingest_items([], store, settings=settings, items=got.items)
                     memory.mark(feed, got.keys)
+                    if got.validators is not None:  # stored: the next poll may ask "changed since?"
+                        memory.keep_validators(feed, *got.validators)
                     failed += counts.failed
                     console.print(
                         f"round {n} {esc(feed)}: {len(got.keys)} new entries, {counts.new} articles stored, "

@@ -1,6 +1,8 @@
 """Polling feeds (`sitroom watch`): each round reads every feed and yields only entries not seen
-before. What was seen lives in the store's `feed_seen` table (migration 0004), through a DB-API
-connection handed in, so this stage does not import the store."""
+before. What was seen lives in the store's `feed_seen` table (migration 0004), and each feed's
+validators (ETag, Last-Modified) in `feed_state` (0008), through a DB-API connection handed in, so
+this stage does not import the store. A feed polled again is asked with a conditional GET: an
+unchanged one answers 304 and is not read at all."""
 
 from __future__ import annotations
 
@@ -51,6 +53,18 @@ class FeedMemory:
         )
         return sum(1 for k, _ in rows if k not in before)
 
+    def validators(self, feed: str) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) the feed's server last sent; (None, None) when none were kept."""
+        row = self.con.execute("SELECT etag, last_modified FROM feed_state WHERE feed = ?", [feed]).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def keep_validators(self, feed: str, etag: str | None, last_modified: str | None) -> None:
+        now = datetime.now(UTC).replace(tzinfo=None)
+        self.con.execute(
+            "INSERT OR REPLACE INTO feed_state (feed, etag, last_modified, checked_at) VALUES (?, ?, ?, ?)",
+            [feed, etag, last_modified, now],
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Round:
@@ -59,6 +73,10 @@ class Round:
     feed: str
     items: tuple[Article | Failure, ...]
     keys: tuple[tuple[str, str | None], ...]  # (entry key, article id) to remember once stored
+    # (ETag, Last-Modified) to keep once stored: None when a failed entry must be read again next
+    # round (a conditional GET would then get a 304 and never retry it), or nothing changed
+    validators: tuple[str | None, str | None] | None = None
+    not_modified: bool = False  # the server said 304: nothing read
 
 
 def poll(feed: str, memory: FeedMemory, *, fetcher: Any, published: str | None = None) -> Round:
@@ -68,10 +86,16 @@ def poll(feed: str, memory: FeedMemory, *, fetcher: Any, published: str | None =
     seen = memory.keys(feed)
     data: bytes
     base = None  # where the feed really is (after redirects): its relative entry links are read against it
+    fresh: tuple[str | None, str | None] | None = None
     try:
         if "://" in feed:
-            got = fetcher.fetch(feed)
+            etag, modified = memory.validators(feed)
+            got = fetcher.fetch(feed, etag=etag, last_modified=modified)
+            if got.not_modified:
+                return Round(feed=feed, items=(), keys=(), not_modified=True)
             data, base = got.body, got.final_url
+            if got.etag or got.last_modified:
+                fresh = (got.etag, got.last_modified)
         else:
             if not os.path.exists(feed):
                 raise InputError(f"{feed}: no such file", code=E_NOT_FOUND)
@@ -89,4 +113,5 @@ def poll(feed: str, memory: FeedMemory, *, fetcher: Any, published: str | None =
     )
     # Articles from entries carry the entry key as their ref; failures are retried next round.
     keys = tuple((a.ref, a.id) for a in items if isinstance(a, Article))
-    return Round(feed=feed, items=items, keys=keys)
+    whole = not any(isinstance(i, Failure) for i in items)
+    return Round(feed=feed, items=items, keys=keys, validators=fresh if whole else None)

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from sitroom.errors import E_ENCODING, E_UNSUPPORTED, InputError
@@ -56,6 +56,7 @@ MAX_CRAWL_DELAY = 60.0  # seconds: a longer Crawl-delay is capped (one host must
 # shut a host out of a `watch` that runs for days (RFC 9309 allows no cache longer than 24 hours).
 ROBOTS_RETRY = 600.0
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+NOT_MODIFIED = 304
 
 Resolver = Callable[[str, int], list[str]]  # (host, port) -> IP addresses as text
 
@@ -136,6 +137,22 @@ class Fetched:
     charset: str | None
     body: bytes
     fetched_at: str  # ISO datetime, UTC
+    etag: str | None = None  # the response's validators, for a conditional GET of the same URL later
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """304: the validators sent still match (the body is empty)."""
+        return self.status == NOT_MODIFIED
+
+
+class _Response(NamedTuple):
+    status: int
+    media: str  # media type without parameters, lower case
+    charset: str | None
+    body: bytes
+    etag: str | None
+    last_modified: str | None
 
 
 class FetchError(InputError):
@@ -265,12 +282,15 @@ class Fetcher:
         return scheme, host, port, ips[0]
 
     # -- fetching ------------------------------------------------------------------------------
-    def fetch(self, url: str) -> Fetched:
-        """GET url, following at most max_redirects redirects. Raises FetchError (with a code)."""
+    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        """GET url, following at most max_redirects redirects. Raises FetchError (with a code).
+        `etag` / `last_modified` from an earlier `Fetched` of this URL make it conditional: an
+        unchanged resource comes back as a 304 (`not_modified`) with no body."""
         import httpx
 
         deadline = self.clock() + 3 * self.settings.timeout
         current = url
+        conditional = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
         for _hop in range(self.settings.max_redirects + 1):
             scheme, host, port, ip = self.check_url(current)
             if self.settings.obey_robots and not self.robots(scheme, host, port).can_fetch(
@@ -281,7 +301,7 @@ class Fetcher:
                 raise FetchError(f"{current}: {why}", code=E_ROBOTS)
             self.pacer.wait(host)
             try:
-                resp = self._get(current, scheme, host, port, ip, deadline)
+                resp = self._get(current, scheme, host, port, ip, deadline, validators=conditional)
             except httpx.TimeoutException as e:
                 raise FetchError(f"{current}: timed out ({type(e).__name__})", code=E_TIMEOUT) from None
             except httpx.HTTPError as e:
@@ -294,11 +314,13 @@ class Fetcher:
             return Fetched(
                 url=url,
                 final_url=current,
-                status=resp[0],
-                content_type=resp[1],
-                charset=resp[2],
-                body=resp[3],
+                status=resp.status,
+                content_type=resp.media,
+                charset=resp.charset,
+                body=resp.body,
                 fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+                etag=resp.etag,
+                last_modified=resp.last_modified,
             )
         raise FetchError(
             f"{url}: more than {self.settings.max_redirects} redirects (last: {current})", code=E_REDIRECTS
@@ -328,7 +350,7 @@ class Fetcher:
                 if isinstance(got, str):
                     current = got
                     continue
-                text = got[3].decode("utf-8", errors="replace")
+                text = got.body.decode("utf-8", errors="replace")
                 rules.parse(text.splitlines())
                 break
             else:
@@ -352,17 +374,28 @@ class Fetcher:
         return rules
 
     def _get(
-        self, url: str, scheme: str, host: str, port: int, ip: str, deadline: float, *, truncate: int = 0
-    ) -> str | tuple[int, str, str | None, bytes]:
-        """One request to the pinned IP: a redirect target, or (status, media type, charset, body).
-        `truncate` > 0 keeps the first that many bytes of a longer body instead of refusing it."""
+        self,
+        url: str,
+        scheme: str,
+        host: str,
+        port: int,
+        ip: str,
+        deadline: float,
+        *,
+        truncate: int = 0,
+        validators: dict[str, str] | None = None,
+    ) -> str | _Response:
+        """One request to the pinned IP: a redirect target, or the response. `truncate` > 0 keeps the
+        first that many bytes of a longer body instead of refusing it; `validators`: the headers of
+        a conditional GET."""
         pinned = urlsplit(url)._replace(scheme=scheme, netloc=_netloc(ip, scheme, port)).geturl()
-        host_header = _netloc(host, scheme, port)
-        req = self._client.build_request(
-            "GET", pinned, headers={"Host": host_header}, extensions={"sni_hostname": host}
-        )
+        headers = {"Host": _netloc(host, scheme, port), **(validators or {})}
+        req = self._client.build_request("GET", pinned, headers=headers, extensions={"sni_hostname": host})
         resp = self._client.send(req, stream=True)
+        etag, modified = resp.headers.get("etag"), resp.headers.get("last-modified")
         try:
+            if resp.status_code == NOT_MODIFIED and validators:
+                return _Response(NOT_MODIFIED, "", None, b"", etag, modified)
             if resp.status_code in _REDIRECTS:
                 loc = resp.headers.get("location")
                 if not loc:
@@ -391,7 +424,7 @@ class Fetcher:
             ctype = resp.headers.get("content-type", "")
             media = ctype.split(";", 1)[0].strip().lower()
             charset = resp.charset_encoding
-            return resp.status_code, media, charset, b"".join(chunks)
+            return _Response(resp.status_code, media, charset, b"".join(chunks), etag, modified)
         finally:
             resp.close()
 

@@ -232,6 +232,17 @@ _FETCHED = """
 ALTER TABLE articles ADD COLUMN fetched VARCHAR;
 """
 
+# A polled feed's validators (ETag, Last-Modified) as its server last sent them, so that `watch` asks
+# with a conditional GET and an unchanged feed costs a 304 with no body.
+_FEED_STATE = """
+CREATE TABLE feed_state (
+    feed VARCHAR PRIMARY KEY,
+    etag VARCHAR,
+    last_modified VARCHAR,
+    checked_at TIMESTAMP NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("0001_core_tables", _CORE),
     ("0002_lookup_indexes", _LOOKUP_INDEXES),
@@ -240,6 +251,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ("0005_provenance_features", _PROVENANCE_FEATURES),
     ("0006_link_features", _LINK_FEATURES),
     ("0007_article_fetched", _FETCHED),
+    ("0008_feed_state", _FEED_STATE),
 )
 
 

@@ -1,5 +1,6 @@
-"""URL fetching: SSRF guard, pinned IPs, redirects, size and time limits, politeness. No network:
-httpx.MockTransport and a fake resolver; one loopback server with the allow-private setting on."""
+"""URL fetching: SSRF guard, pinned IPs, redirects, size and time limits, politeness, and `watch`'s
+conditional GETs. No network: httpx.MockTransport and a fake resolver; one loopback server with the
+allow-private setting on."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import threading
 import httpx
 import pytest
 
+from sitroom.ingest.watch import FeedMemory, poll
 from sitroom.ingest.web import (
     E_BLOCKED,
     E_DNS,
@@ -26,6 +28,7 @@ from sitroom.ingest.web import (
     read_url,
 )
 from sitroom.records import Article, Failure
+from sitroom.store import open_store
 
 PAGE = (
     "<html><head><title>Troops arrive</title></head><body><article><h1>Troops arrive in Gao</h1>"
@@ -453,3 +456,90 @@ def test_malformed_urls_are_failures_not_crashes(url):
     f, _ = make(html)
     (got,) = list(read_url(url, f))
     assert isinstance(got, Failure) and got.code == "E_UNSUPPORTED" and "not a valid URL" in got.message
+
+
+# -- watch: conditional GETs ------------------------------------------------------------------
+FEED_URL = "http://news.example/feed.xml"
+ITEM = (
+    "<item><guid>{key}</guid><title>Troops arrive {key}</title><link>{link}</link>"
+    "<pubDate>Fri, 03 May 2024 10:00:00 GMT</pubDate></item>"
+)
+
+
+def feed(*items: tuple[str, str]) -> bytes:
+    body = "".join(ITEM.format(key=k, link=link) for k, link in items)
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+    return f"{head}{body}</channel></rss>".encode()
+
+
+class Server:
+    """A feed with validators, its pages, and the requests it saw."""
+
+    def __init__(self, body: bytes, etag: str = '"v1"') -> None:
+        self.body, self.etag = body, etag
+        self.asked: list[dict[str, str]] = []
+        self.broken: set[str] = set()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        url = str(request.url)
+        if url.endswith("/feed.xml"):
+            self.asked.append({k: v for k, v in request.headers.items() if k.startswith("if-")})
+            if request.headers.get("if-none-match") == self.etag:
+                return httpx.Response(304, headers={"etag": self.etag})
+            headers = {"content-type": "application/rss+xml", "etag": self.etag,
+                       "last-modified": "Fri, 03 May 2024 10:00:00 GMT"}  # fmt: skip
+            return httpx.Response(200, headers=headers, content=self.body)
+        if url.rsplit("/", 1)[-1] in self.broken:
+            return httpx.Response(503)
+        return httpx.Response(200, headers={"content-type": "text/html; charset=utf-8"}, content=PAGE)
+
+
+@pytest.fixture
+def memory():
+    with open_store(":memory:") as store:
+        yield FeedMemory(store.cursor())
+
+
+def test_an_unchanged_feed_is_asked_with_its_validators_and_not_read(memory):
+    server = Server(feed(("a1", "http://news.example/a1")))
+    fetcher, _ = make(server)
+    first = poll(FEED_URL, memory, fetcher=fetcher)
+    assert [k for k, _ in first.keys] == ["a1"] and not first.not_modified
+    assert first.validators == ('"v1"', "Fri, 03 May 2024 10:00:00 GMT")
+    memory.mark(FEED_URL, first.keys)
+    memory.keep_validators(FEED_URL, *first.validators)
+    again = poll(FEED_URL, memory, fetcher=fetcher)
+    assert again.not_modified and again.items == () and again.keys == ()
+    assert server.asked == [
+        {},
+        {"if-none-match": '"v1"', "if-modified-since": "Fri, 03 May 2024 10:00:00 GMT"},
+    ]
+    server.etag, server.body = (
+        '"v2"',
+        feed(("a1", "http://news.example/a1"), ("a2", "http://news.example/a2")),
+    )
+    changed = poll(FEED_URL, memory, fetcher=fetcher)
+    assert [k for k, _ in changed.keys] == ["a2"] and changed.validators[0] == '"v2"'
+
+
+def test_a_round_with_a_failed_entry_keeps_no_validators(memory):
+    """Its failed entry is retried next round: a 304 to a conditional GET would skip it for good."""
+    server = Server(feed(("a1", "http://news.example/a1"), ("a2", "http://news.example/a2")))
+    server.broken = {"a2"}
+    fetcher, _ = make(server)
+    first = poll(FEED_URL, memory, fetcher=fetcher)
+    assert [k for k, _ in first.keys] == ["a1"] and first.validators is None
+    memory.mark(FEED_URL, first.keys)
+    server.broken = set()
+    again = poll(FEED_URL, memory, fetcher=fetcher)
+    assert server.asked[-1] == {}  # asked in full
+    assert [k for k, _ in again.keys] == ["a2"] and again.validators is not None
+
+
+def test_a_feed_file_has_no_validators(memory, tmp_path):
+    path = tmp_path / "wire.rss"
+    path.write_bytes(feed(("a1", "http://news.example/a1")))
+    fetcher, _ = make(Server(b""))
+    got = poll(str(path), memory, fetcher=fetcher)
+    assert got.validators is None and not got.not_modified
+    assert memory.validators(str(path)) == (None, None)
