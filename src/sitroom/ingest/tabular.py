@@ -7,6 +7,7 @@ quoting is one Failure (`path:LINE`) and the rows after it are still read.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -202,6 +203,8 @@ def row_spans(open_text: Callable[[], IO[str]], target: int, *, delimiter: str =
     start, first, base = 0, 1, 0
     try:
         with open_text() as f:
+            if getattr(f, "encoding", "").startswith("utf-16"):
+                return None  # two bytes a character and a BOM to start from: read whole
             lines = _Lines(f, 0)
             reader = csv.reader(lines, delimiter=delimiter, strict=True)
             if next(reader, None) is None:
@@ -279,14 +282,26 @@ class _Lines:
 
 
 def text_opener(path: str, *, gz: bool = False, index: str = "") -> Callable[[], IO[str]]:
-    """Opens path as UTF-8 text (BOM dropped), through gzip when gz (with seek points from `index`, if
-    any: `ingest.gzindex`); newline='' as csv wants."""
+    """Opens path as UTF-8 text (BOM dropped), or UTF-16 when it starts with that BOM (a spreadsheet's
+    "Unicode text"), through gzip when gz (with seek points from `index`, if any: `ingest.gzindex`);
+    newline='' as csv wants."""
 
-    def open_text() -> IO[str]:
+    def raw() -> IO[bytes]:
         if gz:
             from sitroom.ingest.gzindex import open_gz
 
-            return io.TextIOWrapper(open_gz(path, index=index), encoding="utf-8-sig", newline="")
-        return open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - the caller closes it
+            return open_gz(path, index=index)
+        return open(path, "rb")  # noqa: SIM115 - the caller closes it
+
+    encoding = "utf-8-sig"
+    try:
+        with raw() as f:
+            if f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                encoding = "utf-16"
+    except (OSError, EOFError, zlib.error):
+        pass  # the read itself reports it
+
+    def open_text() -> IO[str]:
+        return io.TextIOWrapper(raw(), encoding=encoding, newline="")
 
     return open_text

@@ -298,3 +298,18 @@ def test_a_semicolon_table_is_read_and_cut_as_such(tmp_path, name):
     assert len(articles) > 50 and articles[0].published == "2024-05-01"
     n, got = _cut_read(path, 300)
     assert n > 3 and got == whole
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_table_is_read_whole(tmp_path, encoding):
+    """A spreadsheet's "Unicode text": UTF-16 with a BOM, tab-separated. Read, and never cut (a cut
+    would start without the BOM, two bytes a character)."""
+    path = tmp_path / "u.csv"
+    text = _table("\t")
+    bom = "" if encoding == "utf-16" else "\ufeff"  # Python's utf-16 writes its BOM itself
+    path.write_bytes((bom + text.removeprefix("\ufeff")).encode(encoding))
+    whole = list(read([str(path)], mapping=MAP))
+    articles = [x for x in whole if type(x).__name__ == "Article"]
+    assert len(articles) > 50 and "Łódź" in articles[0].text
+    n, got = _cut_read(path, 300)
+    assert n == 1 and got == whole
