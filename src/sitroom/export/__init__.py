@@ -15,10 +15,10 @@ import os
 import secrets
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from sitroom.errors import StoreError, UsageError
 from sitroom.export.formats import (
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("plover-jsonl", "gdelt-tsv", "acled-csv", "geojson", "parquet")
 PAGE = 2000  # events per query while streaming
+B = TypeVar("B")  # a page of events: a list of records, or an Arrow table
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,25 +53,41 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def iter_events(
-    store: Store, flt: EventFilter | None = None, *, page: int = PAGE
-) -> Iterator[dict[str, Any]]:
-    """Every matching event (as the query layer returns them), fetched page by page with a cursor;
-    the filter's limit caps the total."""
-    from sitroom.query import EventFilter, events, next_cursor
+def _paged(
+    flt: EventFilter | None,
+    page: int,
+    fetch: Callable[[EventFilter], B],
+    size: Callable[[B], int],
+    cursor: Callable[[B], str],
+) -> Iterator[B]:
+    """Pages of matching events (`fetch` of the filter with a limit and a cursor), `page` at most
+    each; the filter's limit caps the total."""
+    from sitroom.query import EventFilter
 
     flt = flt or EventFilter()
     remaining = flt.limit
     current = replace(flt, limit=page if remaining is None else min(page, remaining))
     while True:
-        batch = events(store, current)
-        yield from batch
+        batch = fetch(current)
+        yield batch
+        n = size(batch)
         if remaining is not None:
-            remaining -= len(batch)
-        if len(batch) < (current.limit or 0) or (remaining is not None and remaining <= 0):
+            remaining -= n
+        if n < (current.limit or 0) or (remaining is not None and remaining <= 0):
             return
-        n = page if remaining is None else min(page, remaining)
-        current = replace(flt, limit=n, offset=0, cursor=next_cursor(batch))
+        limit = page if remaining is None else min(page, remaining)
+        current = replace(flt, limit=limit, offset=0, cursor=cursor(batch))
+
+
+def iter_events(
+    store: Store, flt: EventFilter | None = None, *, page: int = PAGE
+) -> Iterator[dict[str, Any]]:
+    """Every matching event (as the query layer returns them), fetched page by page with a cursor;
+    the filter's limit caps the total."""
+    from sitroom.query import events, next_cursor
+
+    for batch in _paged(flt, page, lambda f: events(store, f), len, next_cursor):
+        yield from batch
 
 
 def _has_table(store: Store, name: str) -> bool:
@@ -220,33 +237,25 @@ def _write_parquet(store: Store, flt: EventFilter | None, f: IO[bytes]) -> tuple
     """Arrow pages (cursor-paged like `iter_events`) appended as row groups: memory stays one page."""
     import pyarrow.parquet as pq
 
-    from sitroom.query import EventFilter, events_arrow
+    from sitroom.query import events_arrow
     from sitroom.query.filters import encode_cursor
 
-    flt = flt or EventFilter()
-    remaining = flt.limit
-    current = replace(flt, limit=PAGE if remaining is None else min(PAGE, remaining))
+    def last(table) -> str:
+        row = table.slice(table.num_rows - 1).select(["date_value", "id"]).to_pylist()[0]
+        return encode_cursor(row["date_value"], row["id"])
+
     writer, n = None, 0
     try:
-        while True:
-            table = events_arrow(store, current)
+        for table in _paged(flt, PAGE, lambda fl: events_arrow(store, fl), lambda t: t.num_rows, last):
             if writer is None:
                 writer = pq.ParquetWriter(f, table.schema)
             if table.num_rows:
                 writer.write_table(table)
             n += table.num_rows
-            if remaining is not None:
-                remaining -= table.num_rows
-            if table.num_rows < (current.limit or 0) or (remaining is not None and remaining <= 0):
-                return n, 0
-            last = table.slice(table.num_rows - 1).select(["date_value", "id"]).to_pylist()[0]
-            cursor = encode_cursor(last["date_value"], last["id"])
-            current = replace(
-                flt, limit=PAGE if remaining is None else min(PAGE, remaining), offset=0, cursor=cursor
-            )
     finally:
         if writer is not None:
             writer.close()
+    return n, 0
 
 
 def _write(store: Store, fmt: str, flt: EventFilter | None, f: IO[bytes]) -> tuple[int, int]:
