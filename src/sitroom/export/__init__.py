@@ -186,11 +186,36 @@ def _tsv_cell(v: Any) -> str:
     return str(v).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
+class AreaCodes:
+    """A place's first-level area code, from the gazetteer entry the place was resolved to (looked up
+    at export time, so stores written before the gazetteer kept codes export them too). The
+    gazetteer is opened on the first place below country level."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self._cache_dir = cache_dir
+        self._gazetteer: Any = None
+        self._codes: dict[str, str | None] = {}
+
+    def __call__(self, loc: dict[str, Any] | None) -> str | None:
+        gid = (loc or {}).get("gazetteer_id")
+        if not gid or (loc or {}).get("precision") == "country":
+            return None
+        if gid not in self._codes:
+            if self._gazetteer is None:
+                from sitroom.resolve.gazetteer import open_gazetteer
+
+                self._gazetteer = open_gazetteer(self._cache_dir)
+            entry = self._gazetteer.get(gid)
+            self._codes[gid] = entry.admin1_code if entry is not None else None
+        return self._codes[gid]
+
+
 def _write_gdelt(store: Store, flt: EventFilter | None, f: IO[str]) -> tuple[int, int]:
-    n = 0
+    n, area_code = 0, AreaCodes()
     for batch, facts in _pages(store, flt):
         for ev in batch:
-            f.write("\t".join(_tsv_cell(c) for c in gdelt_row(ev, facts.get(ev["article_id"]))) + "\n")
+            row = gdelt_row(ev, facts.get(ev["article_id"]), area_code(ev.get("location")))
+            f.write("\t".join(_tsv_cell(c) for c in row) + "\n")
             n += 1
     return n, 0
 

@@ -196,7 +196,10 @@ def _geo_type(loc: dict[str, Any]) -> int:
     return 0
 
 
-def _geo_cells(loc: dict[str, Any] | None) -> list[Any]:
+def _geo_cells(loc: dict[str, Any] | None, area_code: str | None = None) -> list[Any]:
+    """One GDELT geo block. `area_code` is the GeoNames code of the place's first-level area ("13"):
+    ADM1Code is the country's FIPS code followed by it ("SY13"), as GDELT writes it where GeoNames
+    still uses FIPS 10-4 area codes (most countries; the US uses postal codes, as GDELT does)."""
     if not loc or loc.get("lat") is None or _geo_type(loc) == 0:
         return [0] + [""] * (len(_GEO_COLS) - 1)
     gtype = _geo_type(loc)
@@ -204,7 +207,9 @@ def _geo_cells(loc: dict[str, Any] | None) -> list[Any]:
     fips = c.fips if c else ""
     admin1 = loc.get("admin1") or ""
     adm1 = fips
-    if loc.get("country") == "USA":
+    if gtype != 1 and fips and area_code:
+        adm1 = fips + area_code
+    elif loc.get("country") == "USA":  # no code known: a US state can still be told by its name
         state = codes.us_states().get((admin1 or (loc.get("name") if gtype == 2 else "") or "").lower())
         if state:
             adm1 = "US" + state
@@ -220,9 +225,10 @@ def _geo_cells(loc: dict[str, Any] | None) -> list[Any]:
     return [gtype, ", ".join(parts), fips, adm1, "", loc.get("lat"), loc.get("lon"), feature]
 
 
-def gdelt_row(ev: dict[str, Any], art: ArticleFacts | None) -> list[Any]:
-    """The 61 GDELT 2.0 cells of one event. Actor geo blocks stay empty (type 0): events carry one
-    place, the ActionGeo. AvgTone is empty: Sitroom does not score tone."""
+def gdelt_row(ev: dict[str, Any], art: ArticleFacts | None, area_code: str | None = None) -> list[Any]:
+    """The 61 GDELT 2.0 cells of one event; `area_code` as for `_geo_cells`. Actor geo blocks stay
+    empty (type 0): events carry one place, the ActionGeo. AvgTone is empty: Sitroom does not score
+    tone."""
     day = _gdelt_day(ev, art)
     if len(day) == 8:
         y, m, d = int(day[:4]), int(day[4:6]), int(day[6:8])
@@ -255,7 +261,7 @@ def gdelt_row(ev: dict[str, Any], art: ArticleFacts | None) -> list[Any]:
         "",
         *_geo_cells(None),
         *_geo_cells(None),
-        *_geo_cells(ev.get("location")),
+        *_geo_cells(ev.get("location"), area_code),
         added,
         (art.url or art.ref or "") if art else "",
     ]

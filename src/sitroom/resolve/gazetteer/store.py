@@ -11,7 +11,8 @@ from sitroom.errors import UsageError
 from sitroom.resolve.gazetteer.normalize import fold
 
 _COLS = (
-    "e.gid, e.name, e.cls, e.country, e.admin1, e.lat, e.lon, e.population, e.geonames_id, e.icao, e.capital"
+    "e.gid, e.name, e.cls, e.country, e.admin1, e.lat, e.lon, e.population, e.geonames_id, e.icao, "
+    "e.capital, e.admin1_code"
 )
 CLASSES = ("country", "region", "admin1", "admin2", "city", "facility")
 
@@ -29,6 +30,7 @@ class Entry:
     geonames_id: int | None
     icao: str | None
     capital: bool = False  # a national capital
+    admin1_code: str | None = None  # GeoNames' code of the first-level area it lies in ("13" in Syria)
     name_kind: str = "main"  # how the looked-up name names it: main | alt | demonym ("Nigerien")
 
 
@@ -105,7 +107,8 @@ def _entry(r: tuple) -> Entry:
         geonames_id=r[8],
         icao=r[9],
         capital=bool(r[10]),
-        name_kind=_KINDS[r[11]],
+        admin1_code=r[11],
+        name_kind=_KINDS[r[12]],
     )
 
 
