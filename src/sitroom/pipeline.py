@@ -112,12 +112,15 @@ def run(
     settings: Settings | None = None,
     stdin=None,
     mapping: str | dict[str, str] | None = None,
+    date_order: str | None = None,
 ) -> Iterator[ArticleResult]:
     """Read sources (files, folders, globs, URLs, '-') and process every article in them.
-    `mapping` renames CSV/JSON columns to article fields ("text=body,published=date")."""
+    `mapping` renames CSV/JSON columns to article fields ("text=body,published=date"); `date_order`
+    ("DMY", "MDY", "YMD") orders the parts of their numeric dates."""
     from sitroom.ingest import read
 
-    yield from process_articles(read(sources, published=published, stdin=stdin, mapping=mapping), settings)
+    items = read(sources, published=published, stdin=stdin, mapping=mapping, date_order=date_order)
+    yield from process_articles(items, settings)
 
 
 def process(
@@ -155,6 +158,7 @@ def ingest(
     on_result: Callable[[ArticleResult], None] | None = None,
     write_every: int = 256,
     mapping: str | dict[str, str] | None = None,
+    date_order: str | None = None,
     items: Iterable[Article | Failure] | None = None,
     on_link: Callable[[int, int], None] | None = None,
 ) -> IngestCounts:
@@ -185,7 +189,7 @@ def ingest(
         batch.clear()
 
     if items is None:
-        items = read(sources, published=published, stdin=stdin, mapping=mapping)
+        items = read(sources, published=published, stdin=stdin, mapping=mapping, date_order=date_order)
     for res in process_articles(fresh(items), settings):
         counts.failed += bool(res.failures)
         if on_result:

@@ -85,6 +85,7 @@ def run_batch(
     settings: Settings | None = None,
     published: str | None = None,
     mapping: str | None = None,
+    date_order: str | None = None,
     target_bytes: int | None = None,
     on_progress: Progress | None = None,
 ) -> BatchReport:
@@ -100,6 +101,9 @@ def run_batch(
         from sitroom.ingest.tabular import parse_mapping
 
         parse_mapping(mapping)  # a malformed --map is the user's to fix, not one failure per partition
+    from sitroom.ingest.dates import check_date_order
+
+    date_order = check_date_order(date_order)
     settings = settings or load()
     _check_model(settings.model)
     out = _work_folder(Path(out))
@@ -116,6 +120,7 @@ def run_batch(
             settings=settings,
             published=published,
             mapping=mapping,
+            date_order=date_order,
             target_bytes=target_bytes,
             note=on_progress or (lambda kind, info: None),
         )
@@ -211,6 +216,7 @@ def _run(
     settings: Settings,
     published: str | None,
     mapping: str | None,
+    date_order: str | None,
     target_bytes: int | None,
     note: Progress,
 ) -> BatchReport:
@@ -231,7 +237,7 @@ def _run(
     manifest.options[STAMP] = stamp.isoformat()
     manifest.save(out)
     report = BatchReport(partitions=len(manifest.partitions))
-    how = reading(published, mapping)
+    how = reading(published, mapping, date_order)
     with open_store(db_path) as store:  # migrate, read known ids, load leftovers of a killed run
         tag = store.identity()
         _load(
@@ -252,7 +258,7 @@ def _run(
         "start",
         {"partitions": len(manifest.partitions), "todo": len(todo), "bytes": sum(p.size for p in todo)},
     )
-    kw = {"published": published, "mapping": mapping, "db_tag": tag}
+    kw = {"published": published, "mapping": mapping, "date_order": date_order, "db_tag": tag}
     if engine == "dask":
         outcomes = engines.run_dask(todo, out, settings, workers=workers, scheduler=scheduler, **kw)
     elif workers == 1:

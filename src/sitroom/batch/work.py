@@ -63,11 +63,15 @@ def is_done(out: Path, pid: str) -> bool:
     return marker(out, pid).exists() and shard_dir(out, pid).is_dir()
 
 
-def reading(published: str | None, mapping: str | None) -> dict[str, Any]:
+def reading(published: str | None, mapping: str | None, date_order: str | None = None) -> dict[str, Any]:
     """The options that decide what a partition's articles are (its done marker keeps them): a
-    re-run with another `--map` or `--published` reads the inputs again instead of taking the shards
-    read the other way for done."""
-    return {"published": published, "mapping": mapping}
+    re-run with another `--map`, `--published` or `--date-order` reads the inputs again instead of
+    taking the shards read the other way for done. (No date order: the markers of runs before there
+    was one stay valid.)"""
+    how: dict[str, Any] = {"published": published, "mapping": mapping}
+    if date_order:
+        how["date_order"] = date_order
+    return how
 
 
 def read_json(path: Path) -> dict[str, Any] | None:
@@ -138,18 +142,22 @@ def _is_known(arr, aid: str) -> bool:
     return i < len(arr) and arr[i] == key
 
 
-def _jsonl_line(raw: bytes, source: str, published: str | None, mapping: dict[str, str]):
+def _jsonl_line(
+    raw: bytes, source: str, published: str | None, mapping: dict[str, str], date_order: str | None
+):
     from sitroom.ingest import sources
 
-    return sources._jsonl_line(raw, source, published, mapping)  # noqa: SLF001 - same reader as `read`
+    return sources._jsonl_line(raw, source, published, mapping, date_order)  # noqa: SLF001 - same reader as `read`
 
 
-def read_part(part: Part, *, published: str | None, mapping: str | None) -> Iterator[Article | Failure]:
+def read_part(
+    part: Part, *, published: str | None, mapping: str | None, date_order: str | None = None
+) -> Iterator[Article | Failure]:
     """The articles of one part, exactly as `sitroom.ingest.read` yields them for the whole source."""
     from sitroom.ingest import read
 
     if part.end < 0 and part.start == 0:
-        yield from read([part.path], published=published, mapping=mapping)
+        yield from read([part.path], published=published, mapping=mapping, date_order=date_order)
         return
     from sitroom.ingest.build import user_published
     from sitroom.ingest.tabular import parse_mapping
@@ -166,7 +174,15 @@ def read_part(part: Part, *, published: str | None, mapping: str | None) -> Iter
         span = Span(part.start, part.first_line, part.end_line)
         opener = text_opener(part.path, gz=is_gz(part.path), index=part.index)
         delimiter = delimiter_for(kind(part.path), opener)
-        yield from read_csv(opener, part.path, mapping=cols, published=iso, delimiter=delimiter, span=span)
+        yield from read_csv(
+            opener,
+            part.path,
+            mapping=cols,
+            published=iso,
+            delimiter=delimiter,
+            span=span,
+            date_order=date_order,
+        )
         return
     with open_gz(part.path, index=part.index) if is_gz(part.path) else open(part.path, "rb") as f:
         f.seek(part.start)  # gzipped: decompresses from the nearest seek point (or the file's start)
@@ -175,14 +191,14 @@ def read_part(part: Part, *, published: str | None, mapping: str | None) -> Iter
     if kind(part.path) in ARRAY_EXT:
         from sitroom.ingest.sources import read_array_span
 
-        yield from read_array_span(data, part.path, part.first_line, iso, cols)
+        yield from read_array_span(data, part.path, part.first_line, iso, cols, date_order)
         return
     for k, raw in enumerate(data.split(b"\n")):
         lineno = part.first_line + k
         if lineno == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
         if raw.strip():
-            yield _jsonl_line(raw, f"{part.path}:{lineno}", iso, cols)
+            yield _jsonl_line(raw, f"{part.path}:{lineno}", iso, cols, date_order)
 
 
 def process_partition(
@@ -192,6 +208,7 @@ def process_partition(
     *,
     published: str | None = None,
     mapping: str | None = None,
+    date_order: str | None = None,
     db_tag: str = "",
 ) -> dict[str, Any]:
     """Run one partition to its shard and done marker; returns the marker's content. Idempotent:
@@ -204,7 +221,7 @@ def process_partition(
 
     part = partition if isinstance(partition, Partition) else Partition.from_dict(partition)
     out = Path(out)
-    how = reading(published, mapping)
+    how = reading(published, mapping, date_order)
     if is_done(out, part.id) and (m := finished(out, part.id, db_tag, how)) is not None:
         return m | {"skipped": True}
     t0, c0 = time.perf_counter(), time.process_time()
@@ -216,7 +233,7 @@ def process_partition(
 
     def fresh() -> Iterator[Article | Failure]:
         for p in part.parts:
-            for item in read_part(p, published=published, mapping=mapping):
+            for item in read_part(p, published=published, mapping=mapping, date_order=date_order):
                 if isinstance(item, Article):
                     if _is_known(known, item.id):
                         counts["known"] += 1

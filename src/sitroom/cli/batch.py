@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sitroom.cli.common import DbOpt, app, err, esc, guarded, parse_published, settings_for
+from sitroom.cli.common import DateOrderOpt, DbOpt, app, err, esc, guarded, parse_published, settings_for
 from sitroom.errors import UsageError
 
 
@@ -35,6 +35,7 @@ def batch(
     mapping: Annotated[
         str | None, typer.Option("--map", help="column mapping for CSV/JSONL, e.g. text=body,published=date")
     ] = None,
+    date_order: DateOrderOpt = None,
     partition_mb: Annotated[
         float | None,
         typer.Option(help="MB of input per partition (default 4, less so that each worker gets ~8)"),
@@ -107,6 +108,7 @@ def batch(
             settings=settings,
             published=parse_published(published),
             mapping=mapping,
+            date_order=date_order,
             target_bytes=None if partition_mb is None else max(1, int(partition_mb * 1_000_000)),
             on_progress=on,
         )

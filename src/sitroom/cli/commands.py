@@ -11,6 +11,7 @@ import typer
 from sitroom.cli.common import (
     ActorOpt,
     CountryOpt,
+    DateOrderOpt,
     DbOpt,
     FormatOpt,
     NearOpt,
@@ -61,6 +62,7 @@ def run(
     published: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD for every input")] = None,
     fmt: FormatOpt = "table",
     map_: MapOpt = None,
+    date_order: DateOrderOpt = None,
     actors: ActorsOpt = None,
 ) -> None:
     """Process articles and print the situation picture (no database needed)."""
@@ -76,6 +78,7 @@ def run(
             settings=settings_for(),
             stdin=sys.stdin,
             mapping=map_,
+            date_order=date_order,
         )
     )
     render_results(results, fmt, file=sys.stdout)
@@ -92,6 +95,7 @@ def ingest(
     db: DbOpt = None,
     published: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD")] = None,
     map_: MapOpt = None,
+    date_order: DateOrderOpt = None,
     actors: ActorsOpt = None,
 ) -> None:
     """Process articles and store them; articles already stored are skipped."""
@@ -131,6 +135,7 @@ def ingest(
             stdin=sys.stdin,
             on_result=report,
             mapping=map_,
+            date_order=date_order,
             on_link=lambda placed, todo: progress.update(
                 task, description=f"linking stories: {placed:,} of {todo:,} articles"
             ),

@@ -95,6 +95,15 @@ def esc(s: str) -> str:
     return escape(str(s))
 
 
+# The order of a numeric record date's parts (03/05/2024); shared by run, ingest and batch.
+DateOrderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date-order",
+        help="how CSV/JSON dates such as 03/05/2024 are ordered: MDY (the default), DMY or YMD",
+    ),
+]
+
 # The event filters every query command shares (`events`, `export`): one declaration, one builder.
 CountryOpt = Annotated[str | None, typer.Option(help="ISO3 country (place or actor)")]
 TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="PLOVER event type (repeatable)")]

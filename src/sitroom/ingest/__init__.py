@@ -54,11 +54,17 @@ def from_html(
     )
 
 
-def from_record(rec: dict[str, Any], *, source: str, published: str | None = None) -> Article:
-    """An article from a JSON record `{id?, url?, title?, published?, outlet?, text | html}`."""
+def from_record(
+    rec: dict[str, Any], *, source: str, published: str | None = None, date_order: str | None = None
+) -> Article:
+    """An article from a JSON record `{id?, url?, title?, published?, outlet?, text | html}`;
+    `date_order` ("DMY", "MDY", "YMD") orders the parts of a numeric record date (default MDY)."""
     from sitroom.ingest import record
+    from sitroom.ingest.dates import check_date_order
 
-    return record.from_record(rec, source=source, published=_user_published(published))
+    return record.from_record(
+        rec, source=source, published=_user_published(published), date_order=check_date_order(date_order)
+    )
 
 
 __all__ = [

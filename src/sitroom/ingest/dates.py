@@ -148,24 +148,45 @@ def dateline_date(found: Dateline, *, reference: date | None = None) -> str | No
     return iso
 
 
+# How the parts of an all-numeric date are ordered ("03/05/2024"): month first, as in the US and as
+# dateparser reads English, unless a record source says otherwise (`--date-order DMY`).
+DATE_ORDERS = ("MDY", "DMY", "YMD")
+_NUMERIC_DATE = regex.compile(r"\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,4}")
+
+
+def check_date_order(value: str | None) -> str | None:
+    """A --date-order value, upper-cased; anything but MDY, DMY or YMD is a usage error."""
+    if value is None:
+        return None
+    order = str(value).strip().upper()
+    if order not in DATE_ORDERS:
+        from sitroom.errors import UsageError
+
+        raise UsageError(
+            f"--date-order must be one of {', '.join(DATE_ORDERS)} (the order of the parts of a numeric "
+            f"date such as 03/05/2024), got {value!r}"
+        )
+    return order
+
+
 @functools.lru_cache(maxsize=8192)
-def _parse_full(text: str) -> str | None:
+def _parse_full(text: str, date_order: str | None = None) -> str | None:
     import dateparser
 
-    got = dateparser.parse(
-        text.replace(".", ". ").replace("  ", " "),
-        languages=["en"],
-        settings={
-            "REQUIRE_PARTS": ["day", "month", "year"],
-            "PARSERS": ["custom-formats", "absolute-time"],  # no "yesterday", no epoch numbers
-        },
-    )
+    settings: dict[str, object] = {
+        "REQUIRE_PARTS": ["day", "month", "year"],
+        "PARSERS": ["custom-formats", "absolute-time"],  # no "yesterday", no epoch numbers
+    }
+    if date_order and _NUMERIC_DATE.search(text):
+        settings["DATE_ORDER"] = date_order
+    got = dateparser.parse(text.replace(".", ". ").replace("  ", " "), languages=["en"], settings=settings)
     return got.date().isoformat() if got else None
 
 
-def iso_published(value: object) -> str | None:
+def iso_published(value: object, date_order: str | None = None) -> str | None:
     """A publication date given by a user or a record, as ISO (a date stays a date, a datetime keeps
-    its time and zone). None when it cannot be read as a full date."""
+    its time and zone). None when it cannot be read as a full date. `date_order` (one of DATE_ORDERS)
+    orders the parts of an all-numeric date; ISO dates are read as ISO whatever it says."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -190,4 +211,4 @@ def iso_published(value: object) -> str | None:
         pass
     if len(s) > 64 or not _HAS_YEAR.search(s):
         return None
-    return _parse_full(s)
+    return _parse_full(s, date_order)

@@ -16,9 +16,12 @@ def _str(rec: dict[str, Any], key: str) -> str | None:
     return v.strip() or None if isinstance(v, str) else None
 
 
-def from_record(rec: dict[str, Any], *, source: str, published: str | None = None) -> Article:
+def from_record(
+    rec: dict[str, Any], *, source: str, published: str | None = None, date_order: str | None = None
+) -> Article:
     """One record. `text` wins over `html` when both are there. `published` (ISO, from the user)
-    overrides the record's own date; a record date that cannot be read counts as absent."""
+    overrides the record's own date; a record date that cannot be read counts as absent.
+    `date_order` orders the parts of a numeric record date (`dates.DATE_ORDERS`; default month first)."""
     if not isinstance(rec, dict):
         raise InputError(f"{source}: expected a JSON object, got {type(rec).__name__}", code=E_RECORD)
     text, html = rec.get("text"), rec.get("html")
@@ -36,7 +39,7 @@ def from_record(rec: dict[str, Any], *, source: str, published: str | None = Non
     if published is not None:
         basis = PublishedBasis.USER
     else:
-        published = iso_published(rec.get("published"))
+        published = iso_published(rec.get("published"), date_order)
         basis = PublishedBasis.METADATA
     authors_v = rec.get("authors", rec.get("author"))
     if isinstance(authors_v, str):

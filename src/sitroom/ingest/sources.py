@@ -105,27 +105,39 @@ def read(
     stdin: TextIO | None = None,
     mapping: str | dict[str, str] | None = None,
     fetcher: Fetcher | None = None,
+    date_order: str | None = None,
 ) -> Iterator[Item]:
     """Articles and failures from every source, in order. `published` (from the user) overrides any
     date found in the inputs; an unreadable one raises UsageError here, before anything is read.
-    `mapping` renames CSV / JSON columns to article fields ("text=body,published=date"); `fetcher`
-    fetches URLs (default: one made from the settings when the first URL comes)."""
+    `mapping` renames CSV / JSON columns to article fields ("text=body,published=date"); `date_order`
+    ("DMY", "MDY", "YMD") orders the parts of their numeric dates (default MDY); `fetcher` fetches
+    URLs (default: one made from the settings when the first URL comes)."""
+    from sitroom.ingest.dates import check_date_order
     from sitroom.ingest.tabular import parse_mapping
 
     iso = user_published(published)
     cols = parse_mapping(mapping)
+    ctx = _Ctx(published=iso, mapping=cols, fetcher=fetcher, date_order=check_date_order(date_order))
     if isinstance(sources, str):  # read("a.txt") means one source, not one per character
         sources = [sources]
-    return _read(sources, _Ctx(published=iso, mapping=cols, fetcher=fetcher), stdin)
+    return _read(sources, ctx, stdin)
 
 
 class _Ctx:
     """What every reader of one `read` call shares; the fetcher is made on first use and closed
     at the end only if it was made here."""
 
-    def __init__(self, *, published: str | None, mapping: dict[str, str], fetcher: Fetcher | None) -> None:
+    def __init__(
+        self,
+        *,
+        published: str | None,
+        mapping: dict[str, str],
+        fetcher: Fetcher | None,
+        date_order: str | None = None,
+    ) -> None:
         self.published = published
         self.mapping = mapping
+        self.date_order = date_order
         self._fetcher = fetcher
         self._own = False
 
@@ -150,7 +162,8 @@ def _read(sources: Iterable[str], ctx: _Ctx, stdin: TextIO | None) -> Iterator[I
     try:
         for src in sources:
             if src == "-":
-                yield from read_stdin(stdin if stdin is not None else sys.stdin, published=published)
+                stream = stdin if stdin is not None else sys.stdin
+                yield from read_stdin(stream, published=published, date_order=ctx.date_order)
                 continue
             if "://" in src:
                 if src.split("://", 1)[0].lower() not in ("http", "https"):
@@ -216,9 +229,10 @@ def read_file(
     published: str | None = None,
     mapping: dict[str, str] | None = None,
     fetcher: Fetcher | None = None,
+    date_order: str | None = None,
 ) -> Iterator[Item]:
     """One file by its extension (none = plain text). `published` is ISO or None."""
-    ctx = _Ctx(published=published, mapping=dict(mapping or {}), fetcher=fetcher)
+    ctx = _Ctx(published=published, mapping=dict(mapping or {}), fetcher=fetcher, date_order=date_order)
     try:
         yield from _read_file(path, ctx)
     finally:
@@ -261,7 +275,7 @@ def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
         yield from read_warc(path, published=published)
         return
     if ext in JSONL_EXT:
-        yield from _read_jsonl(path, published, gz=gz, mapping=ctx.mapping)
+        yield from _read_jsonl(path, published, gz=gz, mapping=ctx.mapping, date_order=ctx.date_order)
         return
     if ext in CSV_EXT:
         from sitroom.ingest.tabular import delimiter_for, read_csv, text_opener
@@ -279,6 +293,7 @@ def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
             mapping=ctx.mapping,
             published=published,
             delimiter=delimiter_for(ext, opener),
+            date_order=ctx.date_order,
         )
         return
     if ext and ext not in SUPPORTED:
@@ -294,7 +309,7 @@ def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
         return
     except _TooLarge as e:
         if ext in JSON_EXT:  # one array of records of any size is read element by element
-            yield from _read_big_json(path, gz, e, published, ctx.mapping)
+            yield from _read_big_json(path, gz, e, published, ctx.mapping, ctx.date_order)
         else:
             yield _fail(path, e.code, str(e))
         return
@@ -316,7 +331,7 @@ def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
         yield from read_feed(data, source=path, fetcher=ctx.fetcher, published=published)
         return
     if ext in JSON_EXT:
-        yield from _read_json(path, data, published, ctx.mapping)
+        yield from _read_json(path, data, published, ctx.mapping, ctx.date_order)
         return
     maker: Callable[[], Article]
     if ext in HTML_EXT:
@@ -348,7 +363,11 @@ def _guard(source: str, maker: Callable[[], Article]) -> Item:
 
 
 def _read_json(
-    path: str, data: bytes, published: str | None, mapping: dict[str, str] | None = None
+    path: str,
+    data: bytes,
+    published: str | None,
+    mapping: dict[str, str] | None = None,
+    date_order: str | None = None,
 ) -> Iterator[Item]:
     try:
         doc = json.loads(decode_text(data, source=path))
@@ -359,12 +378,12 @@ def _read_json(
         yield _fail(path, E_JSON, f"{path}: not JSON: {e.msg} at line {e.lineno} column {e.colno}")
         return
     if isinstance(doc, dict):
-        yield _record(doc, path, path, published, mapping)
+        yield _record(doc, path, path, published, mapping, date_order)
     elif isinstance(doc, list):
         if not doc:
             yield _fail(path, E_EMPTY, f"{path}: empty list of records")
         for i, rec in enumerate(doc):
-            yield _record(rec, f"{path}[{i}]", path, published, mapping)
+            yield _record(rec, f"{path}[{i}]", path, published, mapping, date_order)
     else:
         yield _fail(
             path, E_RECORD, f"{path}: expected a record or a list of records, got {type(doc).__name__}"
@@ -372,7 +391,12 @@ def _read_json(
 
 
 def _read_big_json(
-    path: str, gz: bool, too_large: InputError, published: str | None, mapping: dict[str, str] | None
+    path: str,
+    gz: bool,
+    too_large: InputError,
+    published: str | None,
+    mapping: dict[str, str] | None,
+    date_order: str | None = None,
 ) -> Iterator[Item]:
     """A JSON file over the size read whole, as one array of records walked element by element
     (`jsonarray`: the memory of one chunk and one record). Where the file stops being one well-formed
@@ -384,7 +408,7 @@ def _read_big_json(
     try:
         with gzip.open(path, "rb") if gz else open(path, "rb") as f:
             for k, (_, _, rec) in enumerate(elements(f), start=1):
-                yield _record(rec, f"{path}[{k - 1}]", path, published, mapping)
+                yield _record(rec, f"{path}[{k - 1}]", path, published, mapping, date_order)
     except NotAnArray:  # one document too large to read
         yield _fail(path, too_large.code, f"{too_large} (use JSON Lines, or one JSON array of records)")
     except ArrayError as e:
@@ -410,7 +434,12 @@ def array_spans(f: BinaryIO, target: int) -> list[tuple[int, int, int]] | None:
 
 
 def read_array_span(
-    data: bytes, path: str, first: int, published: str | None, mapping: dict[str, str] | None = None
+    data: bytes,
+    path: str,
+    first: int,
+    published: str | None,
+    mapping: dict[str, str] | None = None,
+    date_order: str | None = None,
 ) -> Iterator[Item]:
     """The elements in one cut of `array_spans` (its bytes), as records `path[INDEX]` like the whole read."""
     text, decode, pos = data.decode("utf-8"), json.JSONDecoder().raw_decode, 0
@@ -421,12 +450,17 @@ def read_array_span(
         if pos >= len(text):
             return
         rec, pos = decode(text, pos)
-        yield _record(rec, f"{path}[{k}]", path, published, mapping)
+        yield _record(rec, f"{path}[{k}]", path, published, mapping, date_order)
         k += 1
 
 
 def _record(
-    rec: Any, source: str, path: str, published: str | None, mapping: dict[str, str] | None = None
+    rec: Any,
+    source: str,
+    path: str,
+    published: str | None,
+    mapping: dict[str, str] | None = None,
+    date_order: str | None = None,
 ) -> Item:
     if not isinstance(rec, dict):
         return _fail(source, E_RECORD, f"{source}: expected a JSON object, got {type(rec).__name__}")
@@ -435,7 +469,7 @@ def _record(
         from sitroom.ingest.tabular import remap
 
         rec = remap(rec, mapping)
-    got = _guard(source, lambda: from_record(rec, source=source, published=published))
+    got = _guard(source, lambda: from_record(rec, source=source, published=published, date_order=date_order))
     if isinstance(got, Failure) and got.code == E_RECORD and missing:
         # The fields listed are those after --map: say which mapped column this record lacks.
         return _fail(source, E_RECORD, f"{got.message}; --map names column(s) {missing} not in this record")
@@ -443,7 +477,12 @@ def _record(
 
 
 def _read_jsonl(
-    path: str, published: str | None, *, gz: bool = False, mapping: dict[str, str] | None = None
+    path: str,
+    published: str | None,
+    *,
+    gz: bool = False,
+    mapping: dict[str, str] | None = None,
+    date_order: str | None = None,
 ) -> Iterator[Item]:
     """Streams line by line: a bad line is one Failure (`path:LINENO`), the rest go on."""
     try:
@@ -471,7 +510,7 @@ def _read_jsonl(
                 if not raw.strip():
                     continue
                 any_line = True
-                yield _jsonl_line(raw, f"{path}:{lineno}", published, mapping)
+                yield _jsonl_line(raw, f"{path}:{lineno}", published, mapping, date_order)
         except (gzip.BadGzipFile, EOFError, zlib.error) as e:
             yield _fail(path, E_GZIP, f"{path}: gzip stream broken: {type(e).__name__}: {e}")
         except OSError as e:
@@ -481,7 +520,11 @@ def _read_jsonl(
 
 
 def _jsonl_line(
-    raw: bytes | str, source: str, published: str | None, mapping: dict[str, str] | None = None
+    raw: bytes | str,
+    source: str,
+    published: str | None,
+    mapping: dict[str, str] | None = None,
+    date_order: str | None = None,
 ) -> Item:
     try:
         line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
@@ -492,10 +535,12 @@ def _jsonl_line(
         rec = json.loads(line.rstrip("\r\n"))
     except json.JSONDecodeError as e:
         return _fail(source, E_JSON, f"{source}: not JSON: {e.msg} (column {e.colno})")
-    return _record(rec, source, source, published, mapping)
+    return _record(rec, source, source, published, mapping, date_order)
 
 
-def read_stdin(stream: TextIO, *, published: str | None = None) -> Iterator[Item]:
+def read_stdin(
+    stream: TextIO, *, published: str | None = None, date_order: str | None = None
+) -> Iterator[Item]:
     """stdin: JSON Lines when every non-empty line starts with "{", an HTML page when it starts
     like one, plain text otherwise."""
     try:
@@ -522,7 +567,7 @@ def read_stdin(stream: TextIO, *, published: str | None = None) -> Iterator[Item
     if all(ln.lstrip().startswith("{") for ln in lines if ln.strip()):
         for lineno, ln in enumerate(lines, 1):
             if ln.strip():
-                yield _jsonl_line(ln, f"stdin:{lineno}", published)
+                yield _jsonl_line(ln, f"stdin:{lineno}", published, date_order=date_order)
         return
     head = data.lstrip()[:200].lower()
     if head.startswith(("<!doctype html", "<html")) or (

@@ -83,6 +83,7 @@ def read_csv(
     published: str | None = None,
     delimiter: str = ",",
     span: Span | None = None,
+    date_order: str | None = None,
 ) -> Iterator[Article | Failure]:
     """Rows of a CSV (or TSV) file as articles. `open_text` opens the file as text (it may be called
     again to resume after an unterminated quote swallowed the rest of the file).
@@ -159,7 +160,7 @@ def read_csv(
                     continue
                 rec = remap(dict(zip(header, row, strict=True)), mapping)
                 try:
-                    yield from_record(rec, source=src, published=published)
+                    yield from_record(rec, source=src, published=published, date_order=date_order)
                 except InputError as e:
                     yield _fail(src, e.code, str(e))
         if restart_at is None or restarts >= _MAX_RESTARTS or span:  # a cut file has no bad quotes

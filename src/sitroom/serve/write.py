@@ -89,10 +89,19 @@ def _decode(body: bytes, kind: str) -> str:
 
 
 def parse_body(
-    body: bytes, content_type: str, *, published: str | None, url: str | None, max_batch: int
+    body: bytes,
+    content_type: str,
+    *,
+    published: str | None,
+    url: str | None,
+    max_batch: int,
+    date_order: str | None = None,
 ) -> list[Article | Failure]:
     """The request body as articles; an item that cannot be read becomes its Failure."""
     from sitroom.ingest import from_html, from_record, from_text
+    from sitroom.ingest.dates import check_date_order
+
+    date_order = check_date_order(date_order)  # a bad one is the request's fault, not each record's
 
     media = content_type.split(";")[0].strip().lower()
     if not body.strip():
@@ -107,7 +116,7 @@ def parse_body(
         for i, rec in enumerate(recs):
             source = f"api:{i}"
             try:
-                out.append(from_record(rec, source=source, published=published))
+                out.append(from_record(rec, source=source, published=published, date_order=date_order))
             except SitroomError as e:
                 if len(recs) == 1:
                     raise
@@ -191,11 +200,23 @@ async def post_articles(
     url: Annotated[
         str | None, Query(description="the page's URL (HTML or text bodies)", max_length=2000)
     ] = None,
+    date_order: Annotated[
+        str | None,
+        Query(
+            description="order of a record's numeric date (03/05/2024): MDY (default), DMY or YMD",
+            max_length=8,
+        ),
+    ] = None,
 ) -> JSONResponse:
     st = request.app.state
     body = await request.body()  # the size limit applies while this streams in
     items = parse_body(
-        body, request.headers.get("content-type", ""), published=published, url=url, max_batch=st.max_batch
+        body,
+        request.headers.get("content-type", ""),
+        published=published,
+        url=url,
+        max_batch=st.max_batch,
+        date_order=date_order,
     )
     out = await run_in_threadpool(ingest_items, st, items)
     return JSONResponse({"ok": True, **out})

@@ -11,7 +11,9 @@ import duckdb
 import pytest
 
 from sitroom.batch import engines, run_batch
+from sitroom.batch.work import reading
 from sitroom.config import load
+from sitroom.errors import UsageError
 from sitroom.ingest import read
 from sitroom.pipeline import process_articles
 from sitroom.store.rows import dumps
@@ -260,6 +262,34 @@ def test_a_rerun_with_a_corrected_column_mapping_reads_the_inputs_again(tmp_path
     assert same.skipped == 1 and same.ran == 0  # read the same way: done
     with duckdb.connect(db, read_only=True) as con:
         assert con.execute("SELECT published FROM articles").fetchall() == [("2024-05-03",)]
+
+
+def test_a_rerun_with_another_date_order_reads_the_inputs_again(tmp_path):
+    """A date order is part of how a partition was read: with another one, the run reads again, and
+    a run without one keeps the done markers of runs made before the option existed."""
+    assert reading(None, None) == {"published": None, "mapping": None}
+    table = tmp_path / "news.csv"
+    table.write_text(
+        "body,date\n"
+        '"Chinese warships and aircraft surrounded Taiwan on Monday, the defence ministry said."'
+        ",03/05/2024\n",
+        encoding="utf-8",
+    )
+    args = ([str(table)], tmp_path / "work")
+    db, cols = str(tmp_path / "a.duckdb"), "text=body,published=date"
+    first = run_batch(*args, db=db, mapping=cols)
+    assert first.ran == 1 and first.new == 1
+    rep = run_batch(*args, db=db, mapping=cols, date_order="dmy")
+    assert rep.ran == 1 and rep.skipped == 0 and rep.known == 1  # read again (its article was stored)
+    again = run_batch(*args, db=db, mapping=cols, date_order="DMY")
+    assert again.skipped == 1 and again.ran == 0
+    fresh = str(tmp_path / "b.duckdb")
+    assert run_batch([str(table)], tmp_path / "work2", db=fresh, mapping=cols, date_order="DMY").new == 1
+    for path, want in ((db, "2024-03-05"), (fresh, "2024-05-03")):
+        with duckdb.connect(path, read_only=True) as con:
+            assert con.execute("SELECT published FROM articles").fetchall() == [(want,)]
+    with pytest.raises(UsageError, match="--date-order"):
+        run_batch(*args, db=db, date_order="DD/MM")
 
 
 def test_known_articles_are_not_parsed_again(tmp_path, expected):

@@ -313,3 +313,31 @@ def test_a_utf16_table_is_read_whole(tmp_path, encoding):
     assert len(articles) > 50 and "Łódź" in articles[0].text
     n, got = _cut_read(path, 300)
     assert n == 1 and got == whole
+
+
+@pytest.mark.parametrize("name", ["t.csv", "t.jsonl", "t.json"])
+def test_a_cut_file_reads_numeric_dates_in_the_given_order(tmp_path, name):
+    path = tmp_path / name
+    recs = [
+        {"body": f"Row {i}: troops moved near the border, officials said.", "date": "03/05/2024"}
+        for i in range(40)
+    ]
+    if name.endswith(".csv"):
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, ["body", "date"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(recs)
+        path.write_text(buf.getvalue(), encoding="utf-8")
+    elif name.endswith(".jsonl"):
+        path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    else:
+        path.write_text(json.dumps(recs), encoding="utf-8")
+    m = plan([str(path)], target_bytes=300)
+    assert len(m.partitions) > 1
+    got = [
+        x
+        for p in m.partitions
+        for part in p.parts
+        for x in read_part(part, published=None, mapping=MAP, date_order="DMY")
+    ]
+    assert len(got) == 40 and {a.published for a in got} == {"2024-05-03"}

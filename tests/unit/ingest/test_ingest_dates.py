@@ -2,8 +2,9 @@ from datetime import date
 
 import pytest
 
+from sitroom.errors import UsageError
 from sitroom.ingest import dateline, dateline_date
-from sitroom.ingest.dates import iso_published
+from sitroom.ingest.dates import check_date_order, iso_published
 
 # (text, place, date_text, agency, iso date with no reference)
 DATELINES = [
@@ -105,3 +106,34 @@ def test_dateline_year_from_context(text, reference, iso):
 )
 def test_iso_published(value, iso):
     assert iso_published(value) == iso
+
+
+@pytest.mark.parametrize(
+    ("value", "order", "iso"),
+    [
+        ("03/05/2024", None, "2024-03-05"),  # month first unless told
+        ("03/05/2024", "MDY", "2024-03-05"),
+        ("03/05/2024", "DMY", "2024-05-03"),
+        ("03.05.2024", "DMY", "2024-05-03"),
+        ("03-05-2024 14:30", "DMY", "2024-05-03"),
+        ("2024/05/03", "DMY", "2024-05-03"),  # a four-digit first part is a year whatever the order
+        ("2024.05.03", "YMD", "2024-05-03"),
+        ("13/05/2024", "MDY", "2024-05-13"),  # no month 13: read day first
+        ("2024-03-05", "DMY", "2024-03-05"),  # ISO stays ISO
+        ("3 May 2024", "MDY", "2024-05-03"),  # a named month is never reordered
+        ("May 3, 2024", "DMY", "2024-05-03"),
+    ],
+)
+def test_iso_published_date_order(value, order, iso):
+    assert iso_published(value, order) == iso
+
+
+@pytest.mark.parametrize(("given", "want"), [(None, None), ("dmy", "DMY"), (" YMD ", "YMD")])
+def test_check_date_order(given, want):
+    assert check_date_order(given) == want
+
+
+@pytest.mark.parametrize("bad", ["DM", "dd/mm/yyyy", ""])
+def test_a_bad_date_order_is_a_usage_error_naming_the_choices(bad):
+    with pytest.raises(UsageError, match="MDY, DMY, YMD"):
+        check_date_order(bad)

@@ -177,3 +177,40 @@ def test_a_csv_delimiter_is_read_off_its_header(tmp_path, head, want):
     path.write_text(head + "x\n", encoding="utf-8")
     assert delimiter_for(".csv", text_opener(str(path))) == want
     assert delimiter_for(".tsv", text_opener(str(path))) == "\t"  # a .tsv is tab-separated, as named
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_date_order_reads_numeric_dates_of_every_record_format(tmp_path, gz):
+    """03/05/2024 in a CSV, a JSONL and a JSON file: 3 May with DMY, 5 March without it."""
+    suffix = ".gz" if gz else ""
+    files = {
+        f"t.csv{suffix}": f'body,date\n"{BODY}",03/05/2024\n',
+        f"t.jsonl{suffix}": json.dumps({"body": BODY, "date": "03/05/2024"}) + "\n",
+        f"t.json{suffix}": json.dumps([{"body": BODY, "date": "03/05/2024"}]),
+    }
+    paths = []
+    for name, text in files.items():
+        path = tmp_path / name
+        if gz:
+            path.write_bytes(gzip.compress(text.encode()))
+        else:
+            path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    for order, want in (("DMY", "2024-05-03"), (None, "2024-03-05")):
+        got = list(read(paths, mapping="text=body,published=date", date_order=order))
+        assert [type(a) for a in got] == [Article] * 3, got
+        assert {a.published for a in got} == {want}
+        assert {a.published_basis for a in got} == {PublishedBasis.METADATA}
+
+
+def test_date_order_reaches_json_lines_on_stdin():
+    import io
+
+    line = json.dumps({"text": BODY, "published": "03/05/2024"}) + "\n"
+    (got,) = list(read(["-"], stdin=io.StringIO(line), date_order="dmy"))
+    assert got.published == "2024-05-03"
+
+
+def test_a_bad_date_order_stops_read_before_anything_is_read(tmp_path):
+    with pytest.raises(UsageError, match="--date-order"):
+        read([str(tmp_path / "absent.csv")], date_order="European")

@@ -49,6 +49,13 @@ def test_post_one_json_record_then_read_it_back(writer):
     assert again["articles"][0]["status"] == "known" and again["counts"]["new"] == 0
 
 
+def test_date_order_reads_a_records_numeric_date(writer):
+    rec = {"text": TEXT, "published": "03/05/2024"}
+    _, body = post(writer, json=rec, params={"date_order": "DMY"})
+    art = writer.get(f"/api/articles/{body['articles'][0]['article_id']}").json()
+    assert art["article"]["published"] == "2024-05-03"
+
+
 @pytest.mark.parametrize(
     "payload",
     [
@@ -103,6 +110,7 @@ def test_post_html_or_text(writer, content, ctype):
         ({"json": [{"text": TEXT}] * 6}, 413, "E_TOO_LARGE"),  # max_batch=5
         ({"json": {"text": "x" * 30_000}}, 413, "E_TOO_LARGE"),  # max_body=20,000
         ({"json": {"text": TEXT}, "params": {"published": "someday"}}, 422, "E_USAGE"),
+        ({"json": [{"text": TEXT}] * 2, "params": {"date_order": "DD/MM"}}, 422, "E_USAGE"),
     ],
 )
 def test_bad_posts(writer, kw, status, code):
