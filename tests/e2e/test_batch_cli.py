@@ -51,6 +51,19 @@ def test_batch_cli_stores_the_events_of_run(tmp_path, expected):
     assert again.exit_code == 0 and "0 partitions run" in again.stdout
 
 
+def test_a_rerun_names_the_inputs_that_failed_before_and_exits_1(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Russian troops arrived in Niamey on Tuesday, officials said.\n")
+    (tmp_path / "in" / "empty.txt").write_text("")
+    args = ["batch", str(tmp_path / "in"), "--out", str(tmp_path / "w"), "--db", str(tmp_path / "d.duckdb")]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 1 and "E_EMPTY 1" in first.stderr
+    again = runner.invoke(app, args)
+    assert again.exit_code == 1 and "0 partitions run" in again.stdout
+    assert "1 input(s) failed in partitions an earlier run finished (by code: E_EMPTY 1)" in again.stderr
+    assert "sitroom db failures" in again.stderr
+
+
 @pytest.mark.skipif(
     not engines.dask_available(), reason="dask[distributed] is not installed (extra: sitroom[dask])"
 )

@@ -50,10 +50,14 @@ class BatchReport:
     peak_mb: dict[int, int] = field(default_factory=dict)  # worker pid -> peak RSS
     failure_codes: dict[str, int] = field(default_factory=dict)  # inputs failed this run, by code
     failure_examples: list[str] = field(default_factory=list)  # a few of their messages
+    # Inputs that failed in the partitions an earlier run finished (skipped in this one), by code: a
+    # resumed run ends as the whole run would have, naming its failed inputs and exiting 1.
+    earlier_failed: int = 0
+    earlier_codes: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.failed_partitions and not self.failed
+        return not self.failed_partitions and not self.failed and not self.earlier_failed
 
 
 # (kind, info) as the run goes: start, done / failed (a partition), redo (an unreadable shard of an
@@ -254,6 +258,8 @@ def _run(
     if engine == "dask" or workers > 1:
         todo = largest_first(todo)
     report.skipped = len(manifest.partitions) - len(todo)
+    left = {p.id for p in todo}
+    _earlier_failures(out, [p.id for p in manifest.partitions if p.id not in left], tag, how, report)
     note(
         "start",
         {"partitions": len(manifest.partitions), "todo": len(todo), "bytes": sum(p.size for p in todo)},
@@ -405,6 +411,15 @@ def _retried(store, out: Path, manifest: Manifest, tag: str, how: dict, failed: 
     ]
     if ids:
         store.con.execute("DELETE FROM failures WHERE list_contains(?, id)", [ids])
+
+
+def _earlier_failures(out: Path, pids: list[str], tag: str, how: dict, report: BatchReport) -> None:
+    """Count the failed inputs of partitions finished before this run (from their done markers)."""
+    for pid in pids:
+        m = finished(out, pid, tag, how) or {}
+        report.earlier_failed += int(m.get("failed", 0))
+        for code, n in (m.get("failure_codes") or {}).items():
+            report.earlier_codes[code] = report.earlier_codes.get(code, 0) + int(n)
 
 
 def _done_for(out: Path, pid: str, tag: str, how: dict) -> bool:

@@ -132,6 +132,14 @@ def batch(
         for line in report.failure_examples:
             err(f"  {esc(line)}")
         err(f"all of them, with reasons: sitroom db failures --db {esc(settings.db)}")
+    if report.earlier_failed:
+        codes = ", ".join(
+            f"{c} {n}" for c, n in sorted(report.earlier_codes.items(), key=lambda x: (-x[1], x[0]))
+        )
+        err(
+            f"{report.earlier_failed} input(s) failed in partitions an earlier run "
+            f"finished (by code: {esc(codes)}); with reasons: sitroom db failures --db {esc(settings.db)}"
+        )
     if report.failed_partitions:
         err(f"failed partitions: {esc(', '.join(report.failed_partitions))} (re-run to retry them)")
     if not report.ok:

@@ -264,6 +264,24 @@ def test_a_rerun_with_a_corrected_column_mapping_reads_the_inputs_again(tmp_path
         assert con.execute("SELECT published FROM articles").fetchall() == [("2024-05-03",)]
 
 
+def test_a_resumed_run_reports_the_failed_inputs_of_partitions_done_before(tmp_path):
+    """Run, then run again on the same --out: nothing is read again, and the re-run still says that
+    two inputs failed (as the whole run did), so its outcome does not depend on having been resumed."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_text(
+        "Chinese warships and aircraft surrounded Taiwan on Monday, the defence ministry said.\n"
+    )
+    (tmp_path / "in" / "empty.txt").write_text("")
+    (tmp_path / "in" / "bad.jsonl").write_text('{"text": "Troops moved."}\n{oops\n')
+    args = ([str(tmp_path / "in")], tmp_path / "work")
+    db = str(tmp_path / "db.duckdb")
+    first = run_batch(*args, db=db, target_bytes=1)
+    assert first.failed == 2 and not first.ok and first.earlier_failed == 0
+    again = run_batch(*args, db=db, target_bytes=1)
+    assert again.ran == 0 and again.skipped == first.partitions and again.failed == 0
+    assert again.earlier_failed == 2 and again.earlier_codes == first.failure_codes and not again.ok
+
+
 def test_a_rerun_with_another_date_order_reads_the_inputs_again(tmp_path):
     """A date order is part of how a partition was read: with another one, the run reads again, and
     a run without one keeps the done markers of runs made before the option existed."""
