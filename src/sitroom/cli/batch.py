@@ -47,7 +47,6 @@ def batch(
 ) -> None:
     """Process many inputs in parallel into the store; a re-run resumes where the last one stopped."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from sitroom.batch import engines, run_batch
 
@@ -64,21 +63,15 @@ def batch(
             "(~0.5 GB each), not speed"
         )
     stats = {"articles": 0, "words": 0, "events": 0}
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("partitions · {task.fields[articles]} articles · {task.fields[rate]}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
+    with progress_line(console) as progress:
         # planning reads big inputs once (cut points, gzip seek points): say so until the run starts
-        task = progress.add_task("planning", total=None, articles=0, rate="")
+        task = progress.add_task("planning", total=None, stats="")
 
         def on(kind: str, info: dict) -> None:
             if kind == "start":
-                progress.update(task, total=info["todo"], description=f"batch ({engine})")
+                progress.update(
+                    task, total=info["todo"], description="batch" if engine == "local" else engine
+                )
                 if info["todo"] < info["partitions"]:
                     done = info["partitions"] - info["todo"]
                     progress.console.print(f"resuming: {done} of {info['partitions']} partitions done")
@@ -86,17 +79,20 @@ def batch(
                 for k in stats:
                     stats[k] += int(info.get(k, 0))
                 secs = max(progress.tasks[0].elapsed or 0.0, 1e-9)
-                rate = f"{stats['articles'] / secs:.1f} articles/s, {stats['words'] / secs:,.0f} words/s"
-                progress.update(task, advance=1, articles=stats["articles"], rate=rate)
+                line = (
+                    f"· {stats['articles']:,} articles · {stats['articles'] / secs:.1f}/s · "
+                    f"{stats['words'] / secs:,.0f} words/s"
+                )
+                progress.update(task, advance=1, stats=line)
             elif kind == "failed":
                 progress.advance(task)
                 err(f"partition {info['label']}: {info['error']}")
             elif kind == "redo":  # a shard of an earlier run that cannot be read: its partition runs again
                 err(f"partition {info['id']}: {info['error']}")
             elif kind == "link":
-                progress.update(task, description="linking stories")
+                progress.update(task, stats="· linking stories")
             elif kind == "linking":  # as the link starts, and after each of its batches of up to 5,000
-                progress.update(task, description=f"linking stories: {info['placed']:,} of {info['todo']:,}")
+                progress.update(task, stats=f"· linking stories: {info['placed']:,} of {info['todo']:,}")
 
         report = run_batch(
             paths,
@@ -144,3 +140,19 @@ def batch(
         err(f"failed partitions: {esc(', '.join(report.failed_partitions))} (re-run to retry them)")
     if not report.ok:
         raise typer.Exit(1)
+
+
+def progress_line(console):
+    """The run's one progress line; it fits 80 columns: the bar takes what the text leaves."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=None),
+        MofNCompleteColumn(),  # partitions done / to do
+        TextColumn("{task.fields[stats]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        expand=True,
+    )

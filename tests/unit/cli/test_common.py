@@ -53,3 +53,21 @@ def test_known_errors_become_exit_codes(error, code):
 
     got = CliRunner().invoke(_app(fail), [])
     assert got.exit_code == code and "no such option value" in got.output
+
+
+def test_the_batch_progress_line_fits_80_columns():
+    import io
+
+    from rich.console import Console
+
+    from sitroom.cli.batch import progress_line
+
+    con = Console(width=80, file=io.StringIO(), color_system=None)
+    progress = progress_line(con)
+    stats = "· 123,456 articles · 123.4/s · 45,678 words/s"
+    task = progress.add_task("batch", total=1800, stats=stats)
+    progress.update(task, advance=370)
+    out = Console(width=80, file=io.StringIO(), color_system=None)
+    out.print(progress.make_tasks_table(progress.tasks))
+    (line,) = out.file.getvalue().splitlines()
+    assert len(line) <= 80 and "370/1800" in line and stats in line and "0:00:0" in line
