@@ -93,7 +93,9 @@ def write_corpus(texts: list[str], folder: Path, files: int = 8) -> None:
 
 
 def _self_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from sitroom.batch.work import peak_mb  # this process's own peak, not one inherited at fork
+
+    return float(peak_mb())
 
 
 def side_spacy(texts: list[str], batch: int, *, numpy_blas: bool, stepped: bool = False) -> dict:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -59,6 +58,8 @@ def worker(side: str, dev: Path, n: int, batch: int) -> dict:
         t1 = time.perf_counter()
         events = sum(len(r.events) for r in process_articles(arts, s))
     secs = time.perf_counter() - t1
+    from sitroom.batch.work import peak_mb  # this process's own peak, not one inherited at fork
+
     out = {
         "side": side,
         "articles": len(texts),
@@ -67,7 +68,7 @@ def worker(side: str, dev: Path, n: int, batch: int) -> dict:
         "articles_per_s": round(len(texts) / secs, 2),
         "words_per_s": round(words / secs),
         "load_s": round(load_s, 2),
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_mb": peak_mb(),
     }
     if side == "sitroom":
         out["events"] = events

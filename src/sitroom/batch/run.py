@@ -265,6 +265,8 @@ def _run(
         {"partitions": len(manifest.partitions), "todo": len(todo), "bytes": sum(p.size for p in todo)},
     )
     kw = {"published": published, "mapping": mapping, "date_order": date_order, "db_tag": tag}
+    if todo and workers > 1 and (engine == "local" or scheduler is None):
+        _gazetteer_once(settings)
     if engine == "dask":
         outcomes = engines.run_dask(todo, out, settings, workers=workers, scheduler=scheduler, **kw)
     elif workers == 1:
@@ -366,6 +368,16 @@ def largest_first(todo: list[Partition]) -> list[Partition]:
     """Partitions by size, largest first (stable): with several workers, a big partition handed out
     last keeps one worker busy while the others wait; small ones last even out the finish."""
     return sorted(todo, key=lambda p: -p.size)
+
+
+def _gazetteer_once(settings: Settings) -> None:
+    """Build the gazetteer here when this machine has none for this version, before the workers start:
+    each of them would otherwise build its own at the same time (~30 CPU-s apiece)."""
+    from sitroom.resolve.gazetteer import open_gazetteer
+
+    # as in `work.warm`: a gazetteer that cannot be built is recorded per article by resolve
+    with contextlib.suppress(Exception):
+        open_gazetteer(settings.cache_path())
 
 
 def _check_model(model: str) -> None:

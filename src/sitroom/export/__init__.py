@@ -186,35 +186,36 @@ def _tsv_cell(v: Any) -> str:
     return str(v).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-class AreaCodes:
-    """A place's first-level area code, from the gazetteer entry the place was resolved to (looked up
-    at export time, so stores written before the gazetteer kept codes export them too). The
-    gazetteer is opened on the first place below country level."""
+class Areas:
+    """The gazetteer entry a place was resolved to, for what the event record does not keep: its
+    first-level area code (GDELT's ADM1Code) and its second-level area (ACLED's admin2). Looked up at
+    export time, so stores written before the gazetteer kept them export them too; the gazetteer is
+    opened on the first place below country level."""
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         self._cache_dir = cache_dir
         self._gazetteer: Any = None
-        self._codes: dict[str, str | None] = {}
+        self._entries: dict[str, Any] = {}
 
-    def __call__(self, loc: dict[str, Any] | None) -> str | None:
+    def __call__(self, loc: dict[str, Any] | None) -> Any:
         gid = (loc or {}).get("gazetteer_id")
         if not gid or (loc or {}).get("precision") == "country":
             return None
-        if gid not in self._codes:
+        if gid not in self._entries:
             if self._gazetteer is None:
                 from sitroom.resolve.gazetteer import open_gazetteer
 
                 self._gazetteer = open_gazetteer(self._cache_dir)
-            entry = self._gazetteer.get(gid)
-            self._codes[gid] = entry.admin1_code if entry is not None else None
-        return self._codes[gid]
+            self._entries[gid] = self._gazetteer.get(gid)
+        return self._entries[gid]
 
 
 def _write_gdelt(store: Store, flt: EventFilter | None, f: IO[str]) -> tuple[int, int]:
-    n, area_code = 0, AreaCodes()
+    n, areas = 0, Areas()
     for batch, facts in _pages(store, flt):
         for ev in batch:
-            row = gdelt_row(ev, facts.get(ev["article_id"]), area_code(ev.get("location")))
+            area = areas(ev.get("location"))
+            row = gdelt_row(ev, facts.get(ev["article_id"]), area.admin1_code if area else None)
             f.write("\t".join(_tsv_cell(c) for c in row) + "\n")
             n += 1
     return n, 0
@@ -226,12 +227,14 @@ def _write_acled(store: Store, flt: EventFilter | None, f: IO[str]) -> tuple[int
     w = csv.writer(f, lineterminator="\n")
     w.writerow(ACLED_COLUMNS)
     n = skipped = 0
+    areas = Areas()
     for batch, facts in _pages(store, flt):
         for ev in batch:
             if not ev.get("acled_event_type"):
                 skipped += 1
                 continue
-            row = acled_row(ev, facts.get(ev["article_id"]))
+            area = areas(ev.get("location"))
+            row = acled_row(ev, facts.get(ev["article_id"]), admin2=area.admin2 if area else None)
             w.writerow([_cell(row[c]) for c in ACLED_COLUMNS])
             n += 1
     return n, skipped

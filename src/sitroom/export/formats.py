@@ -272,7 +272,7 @@ def gdelt_row(ev: dict[str, Any], art: ArticleFacts | None, area_code: str | Non
 ACLED_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
     "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "iso", "country", "admin1",
-    "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
+    "admin2", "location", "latitude", "longitude", "geo_precision", "source", "notes", "fatalities",
 )  # fmt: skip
 _TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 # ACLED geo precision: 1 the town itself, 2 near a town / part of a region, 3 a larger region only.
@@ -299,7 +299,8 @@ def _outlet(art: ArticleFacts | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
-def acled_row(ev: dict[str, Any], art: ArticleFacts | None) -> dict[str, Any]:
+def acled_row(ev: dict[str, Any], art: ArticleFacts | None, admin2: str | None = None) -> dict[str, Any]:
+    """One ACLED-style row; `admin2`: the second-level area the place lies in (from the gazetteer)."""
     from sitroom.ontology import acled_types
 
     dt = ev.get("date") or {}
@@ -328,6 +329,7 @@ def acled_row(ev: dict[str, Any], art: ArticleFacts | None) -> dict[str, Any]:
         "iso": c.numeric if c and c.numeric is not None else "",
         "country": c.name if c else (loc.get("country") or ""),
         "admin1": loc.get("admin1") or "",
+        "admin2": admin2 or "",
         "location": loc.get("name") or loc.get("text") or "",
         "latitude": loc.get("lat") if loc.get("lat") is not None else "",
         "longitude": loc.get("lon") if loc.get("lon") is not None else "",

@@ -282,6 +282,20 @@ def test_a_resumed_run_reports_the_failed_inputs_of_partitions_done_before(tmp_p
     assert again.earlier_failed == 2 and again.earlier_codes == first.failure_codes and not again.ok
 
 
+@pytest.mark.parametrize(("workers", "built"), [(1, []), (2, ["gazetteer", "pool"])])
+def test_the_driver_builds_the_gazetteer_before_its_workers_start(tmp_path, monkeypatch, workers, built):
+    """With several workers the driver opens (and, when missing, builds) the gazetteer first: each
+    worker would otherwise build its own at once. Inline, the one process does it itself."""
+    from sitroom.resolve import gazetteer
+
+    calls: list[str] = []
+    monkeypatch.setattr(gazetteer, "open_gazetteer", lambda *a, **k: calls.append("gazetteer"))
+    monkeypatch.setattr(engines, "run_pool", lambda *a, **k: calls.append("pool") or iter(()))
+    monkeypatch.setattr(engines, "run_inline", lambda *a, **k: iter(()))
+    run(tmp_path, workers=workers)
+    assert calls[:2] == built
+
+
 def test_a_rerun_with_another_date_order_reads_the_inputs_again(tmp_path):
     """A date order is part of how a partition was read: with another one, the run reads again, and
     a run without one keeps the done markers of runs made before the option existed."""

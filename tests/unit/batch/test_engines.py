@@ -98,3 +98,18 @@ def test_pool_workers_are_told_the_drivers_pid(monkeypatch, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         next(engines.run_pool([part], tmp_path, load(), workers=2))
     assert seen["initializer"] is engines._init and seen["initargs"][1] == os.getpid()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads Linux's /proc")
+def test_a_spawned_workers_peak_is_its_own_not_its_parents():
+    """ru_maxrss survives fork+exec: a pool worker spawned by a big parent reported the parent's size
+    (the batch tests saw 1,091 MB workers when pytest itself held that much)."""
+    import multiprocessing as mp
+
+    from sitroom.batch.work import peak_mb
+
+    ballast = bytearray(400 * 1024 * 1024)
+    ballast[::4096] = b"\1" * len(ballast[::4096])  # touch every page: resident
+    with mp.get_context("spawn").Pool(1) as pool:
+        child = pool.apply(peak_mb)
+    assert peak_mb() >= 400 and child < 300

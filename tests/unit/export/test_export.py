@@ -17,6 +17,7 @@ from sitroom.export import (
     ACLED_COLUMNS,
     FORMATS,
     GDELT_COLUMNS,
+    acled_row,
     codes,
     export,
     gdelt_row,
@@ -133,23 +134,35 @@ def test_gdelt_adm1_code_is_fips_country_and_area_code(loc, code, adm1):
     assert row["ActionGeo_ADM1Code"] == adm1 and row["ActionGeo_CountryCode"] == adm1[:2]
 
 
-def test_area_codes_come_from_the_gazetteer_entry(monkeypatch):
-    from sitroom.export import AreaCodes
+def test_areas_come_from_the_gazetteer_entry(monkeypatch):
+    from sitroom.export import Areas
     from sitroom.resolve import gazetteer
 
     opened = []
+    damascus = SimpleNamespace(admin1_code="13", admin2=None)
 
     class Gaz:
         def get(self, gid):
-            return SimpleNamespace(admin1_code="13") if gid == "gn:170654" else None
+            return damascus if gid == "gn:170654" else None
 
     monkeypatch.setattr(gazetteer, "open_gazetteer", lambda cache_dir=None: opened.append(1) or Gaz())
-    codes_of = AreaCodes()
-    assert codes_of({"gazetteer_id": "iso:SYR", "precision": "country"}) is None and not opened
-    assert codes_of(None) is None and codes_of({"name": "x"}) is None and not opened
-    assert codes_of({"gazetteer_id": "gn:170654", "precision": "city"}) == "13"
-    assert codes_of({"gazetteer_id": "syn:x", "precision": "city"}) is None
-    assert codes_of({"gazetteer_id": "gn:170654", "precision": "city"}) == "13" and opened == [1]
+    areas = Areas()
+    assert areas({"gazetteer_id": "iso:SYR", "precision": "country"}) is None and not opened
+    assert areas(None) is None and areas({"name": "x"}) is None and not opened
+    assert areas({"gazetteer_id": "gn:170654", "precision": "city"}) is damascus
+    assert areas({"gazetteer_id": "syn:x", "precision": "city"}) is None
+    assert areas({"gazetteer_id": "gn:170654", "precision": "city"}) is damascus and opened == [1]
+
+
+def test_acled_admin2_is_the_places_second_level_area():
+    ev = {
+        "id": "ab",
+        "location": {"name": "Austin", "country": "USA", "admin1": "Texas", "precision": "city"},
+    }
+    row = acled_row(ev, None, admin2="Travis County")
+    assert (row["admin1"], row["admin2"], row["location"]) == ("Texas", "Travis County", "Austin")
+    assert acled_row(ev, None)["admin2"] == ""
+    assert ACLED_COLUMNS.index("admin2") == ACLED_COLUMNS.index("admin1") + 1  # as in ACLED's own files
 
 
 def test_acled_csv_round_trip(store, tmp_path):

