@@ -7,7 +7,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sitroom.cli.common import guarded
+from sitroom.cli.common import DUCKDB_INTERRUPTED, guarded
 from sitroom.errors import UsageError
 
 
@@ -22,20 +22,44 @@ def _app(raise_it) -> typer.Typer:
     return app
 
 
-def test_ctrl_c_inside_a_duckdb_query_exits_130_like_anywhere_else():
-    """DuckDB turns the SIGINT of Ctrl-C into a RuntimeError of its own, not KeyboardInterrupt."""
+def test_a_duckdb_interrupt_exits_130_like_anywhere_else():
+    def interrupted() -> None:
+        raise RuntimeError(DUCKDB_INTERRUPTED)
+
+    got = CliRunner().invoke(_app(interrupted), [])
+    assert got.exit_code == 130 and "Traceback" not in got.output
+
+
+def test_ctrl_c_inside_a_duckdb_query_is_what_guarded_takes_for_an_interrupt():
+    """DuckDB turns the SIGINT of Ctrl-C into a RuntimeError of its own, not KeyboardInterrupt. It
+    notices the signal between pieces of work; on a starved CPU that can take minutes (seen in CI),
+    so after 20 s the test stops the query itself and skips rather than wait."""
     import os
     import signal
     import threading
 
+    con = duckdb.connect()
+    done, gave_up = threading.Event(), threading.Event()
+
+    def press_ctrl_c() -> None:
+        for _ in range(60):
+            if done.wait(0.3):
+                return
+            os.kill(os.getpid(), signal.SIGINT)
+        gave_up.set()
+        con.interrupt()
+
     def long_query() -> None:
-        con = duckdb.connect()
-        threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
-        con.execute("SELECT count(*) FROM range(100000000000) a, range(10) b").fetchall()
+        threading.Thread(target=press_ctrl_c, daemon=True).start()
+        try:
+            con.execute("SELECT count(*) FROM range(100000000000) a, range(10) b").fetchall()
+        finally:
+            done.set()  # at once: a signal after the query would land in the runner instead
 
     got = CliRunner().invoke(_app(long_query), [])
-    assert got.exit_code == 130
-    assert "Traceback" not in got.output
+    if gave_up.is_set():
+        pytest.skip("DuckDB did not act on SIGINT within 20 s: the host is too busy to tell")
+    assert got.exit_code == 130 and "Traceback" not in got.output
 
 
 def test_other_runtime_errors_are_not_taken_for_an_interrupt():
