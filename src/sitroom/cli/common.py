@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Annotated, Any
 
@@ -40,13 +41,55 @@ def err(msg: str) -> None:
 DUCKDB_INTERRUPTED = "Query interrupted"
 
 
+@contextmanager
+def _ctrl_c_stops_queries() -> Iterator[None]:
+    """While a command runs, Ctrl-C also interrupts the DuckDB queries of its open stores. DuckDB
+    often lets the signal go by while a query runs (a press 1 s into a long query: taken in 2 runs of
+    8). Python's C-level handler writes the signal's number to a wakeup socket even while the main
+    thread waits inside DuckDB; a thread reading it calls `interrupt_queries`."""
+    import signal
+    import socket
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    r, w = socket.socketpair()
+    w.setblocking(False)
+    try:
+        old = signal.set_wakeup_fd(w.fileno(), warn_on_full_buffer=False)
+    except ValueError:  # not the main interpreter
+        r.close()
+        w.close()
+        yield
+        return
+
+    def watch() -> None:
+        from sitroom.store import interrupt_queries
+
+        while data := r.recv(64):  # b"" once `w` is closed
+            if signal.SIGINT in data:
+                interrupt_queries()
+
+    watcher = threading.Thread(target=watch, name="sitroom-ctrl-c", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(old)
+        w.close()
+        watcher.join(1.0)
+        r.close()
+
+
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Translate library errors into a message and an exit code; never a traceback for known errors."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with _ctrl_c_stops_queries():
+                return fn(*args, **kwargs)
         except EnvironmentProblem as e:
             err(f"{e} [{e.code}]")
             raise typer.Exit(3) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from sitroom.store import rows
 BATCH = 2_000  # articles per transaction: big enough for Arrow to pay, small enough to resume cheaply
 MEMORY = ":memory:"
 LINKED = "link_features"  # the link stage's table of article features, loaded with the articles
+_OPEN: weakref.WeakSet[Store] = weakref.WeakSet()  # open stores, for `interrupt_queries`
 
 
 @contextmanager
@@ -298,4 +300,13 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False) -> St
     except BaseException:
         con.close()
         raise
+    _OPEN.add(store)
     return store
+
+
+def interrupt_queries() -> None:
+    """Stop the query each open store is running (safe from another thread; `cli.common` calls it
+    when Ctrl-C comes, as DuckDB itself often lets the signal go by while a query runs)."""
+    for store in list(_OPEN):
+        with suppress(duckdb.Error, RuntimeError):  # closed, or nothing running
+            store.con.interrupt()

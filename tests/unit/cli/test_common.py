@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -30,36 +29,57 @@ def test_a_duckdb_interrupt_exits_130_like_anywhere_else():
     assert got.exit_code == 130 and "Traceback" not in got.output
 
 
-def test_ctrl_c_inside_a_duckdb_query_is_what_guarded_takes_for_an_interrupt():
-    """DuckDB turns the SIGINT of Ctrl-C into a RuntimeError of its own, not KeyboardInterrupt. It
-    notices the signal between pieces of work; on a starved CPU that can take minutes (seen in CI),
-    so after 20 s the test stops the query itself and skips rather than wait."""
-    import os
-    import signal
-    import threading
+# The child of `test_ctrl_c_inside_a_duckdb_query_exits_130`: one Ctrl-C while a long query runs.
+_CTRL_C_IN_A_QUERY = """
+import os, signal, threading
+import typer
+from sitroom.cli.common import guarded
+from sitroom.store import open_store
 
-    con = duckdb.connect()
-    done, gave_up = threading.Event(), threading.Event()
+store = open_store(":memory:")  # open, as in a command
+con = store.con
+done, gave_up = threading.Event(), threading.Event()
 
-    def press_ctrl_c() -> None:
-        for _ in range(60):
-            if done.wait(0.3):
-                return
-            os.kill(os.getpid(), signal.SIGINT)
+def press_ctrl_c():  # once, 1 s into the query: a second press could hide a wrong exit code
+    if done.wait(1.0):
+        return
+    os.kill(os.getpid(), signal.SIGINT)
+    if not done.wait(20):
         gave_up.set()
         con.interrupt()
 
-    def long_query() -> None:
-        threading.Thread(target=press_ctrl_c, daemon=True).start()
-        try:
-            con.execute("SELECT count(*) FROM range(100000000000) a, range(10) b").fetchall()
-        finally:
-            done.set()  # at once: a signal after the query would land in the runner instead
+app = typer.Typer()
 
-    got = CliRunner().invoke(_app(long_query), [])
-    if gave_up.is_set():
-        pytest.skip("DuckDB did not act on SIGINT within 20 s: the host is too busy to tell")
-    assert got.exit_code == 130 and "Traceback" not in got.output
+@app.command()
+@guarded
+def go():
+    threading.Thread(target=press_ctrl_c, daemon=True).start()
+    try:
+        con.execute("SELECT count(*) FROM range(100000000000) a, range(10) b").fetchall()
+    finally:
+        done.set()
+        if gave_up.is_set():
+            os._exit(99)
+
+app()
+"""
+
+
+def test_ctrl_c_inside_a_duckdb_query_exits_130():
+    """One Ctrl-C stops a long query of an open store and exits 130, without a traceback. DuckDB
+    alone acted on such a press in 2 runs of 8 (and inside the whole test session only once the
+    query was over: CI saw exit 0); `guarded` now interrupts the store's query itself. In a process
+    of its own, for a clean signal state; if nothing stops the query in 20 s the child does, and the
+    test skips (a starved host)."""
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-c", _CTRL_C_IN_A_QUERY]
+    got = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
+    if got.returncode == 99:
+        pytest.skip("the query did not stop within 20 s of Ctrl-C: the host is too busy to tell")
+    assert got.returncode == 130, got.stderr[-2000:]
+    assert "Traceback" not in got.stderr
 
 
 def test_other_runtime_errors_are_not_taken_for_an_interrupt():
