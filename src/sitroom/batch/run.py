@@ -19,7 +19,16 @@ from typing import Any
 from sitroom.batch import engines
 from sitroom.batch.load import ShardUnreadable, link, load_shards
 from sitroom.batch.manifest import Manifest, Partition, plan
-from sitroom.batch.work import DONE, SHARDS, finished, half_shards, is_done, reading, save_known
+from sitroom.batch.work import (
+    DONE,
+    SHARDS,
+    finished,
+    half_shards,
+    is_done,
+    reading,
+    save_known,
+    warm_gazetteer,
+)
 from sitroom.config import Settings, load
 from sitroom.errors import UsageError
 from sitroom.records import ArticleResult, Failure, Stage
@@ -254,19 +263,20 @@ def _run(
             on_unreadable=lambda pid, e: note("redo", {"id": pid, "error": str(e)}),
         )
         save_known(out, [r[0] for r in store.con.execute("SELECT id FROM articles").fetchall()])
-    todo = [p for p in manifest.partitions if not _done_for(out, p.id, tag, how)]
+    done = {p.id: m for p in manifest.partitions if (m := _done_marker(out, p.id, tag, how)) is not None}
+    todo = [p for p in manifest.partitions if p.id not in done]
     if engine == "dask" or workers > 1:
         todo = largest_first(todo)
     report.skipped = len(manifest.partitions) - len(todo)
-    left = {p.id for p in todo}
-    _earlier_failures(out, [p.id for p in manifest.partitions if p.id not in left], tag, how, report)
+    _earlier_failures(done.values(), report)
     note(
         "start",
         {"partitions": len(manifest.partitions), "todo": len(todo), "bytes": sum(p.size for p in todo)},
     )
     kw = {"published": published, "mapping": mapping, "date_order": date_order, "db_tag": tag}
     if todo and workers > 1 and (engine == "local" or scheduler is None):
-        _gazetteer_once(settings)
+        # built here when missing, before the workers start: each would build its own at once (~30 CPU-s)
+        warm_gazetteer(settings)
     if engine == "dask":
         outcomes = engines.run_dask(todo, out, settings, workers=workers, scheduler=scheduler, **kw)
     elif workers == 1:
@@ -370,16 +380,6 @@ def largest_first(todo: list[Partition]) -> list[Partition]:
     return sorted(todo, key=lambda p: -p.size)
 
 
-def _gazetteer_once(settings: Settings) -> None:
-    """Build the gazetteer here when this machine has none for this version, before the workers start:
-    each of them would otherwise build its own at the same time (~30 CPU-s apiece)."""
-    from sitroom.resolve.gazetteer import open_gazetteer
-
-    # as in `work.warm`: a gazetteer that cannot be built is recorded per article by resolve
-    with contextlib.suppress(Exception):
-        open_gazetteer(settings.cache_path())
-
-
 def _check_model(model: str) -> None:
     """A missing model is an environment problem for the whole run, not a failure per partition."""
     import importlib.util
@@ -425,17 +425,21 @@ def _retried(store, out: Path, manifest: Manifest, tag: str, how: dict, failed: 
         store.con.execute("DELETE FROM failures WHERE list_contains(?, id)", [ids])
 
 
-def _earlier_failures(out: Path, pids: list[str], tag: str, how: dict, report: BatchReport) -> None:
+def _earlier_failures(markers: Iterable[dict], report: BatchReport) -> None:
     """Count the failed inputs of partitions finished before this run (from their done markers)."""
-    for pid in pids:
-        m = finished(out, pid, tag, how) or {}
+    for m in markers:
         report.earlier_failed += int(m.get("failed", 0))
         for code, n in (m.get("failure_codes") or {}).items():
             report.earlier_codes[code] = report.earlier_codes.get(code, 0) + int(n)
 
 
+def _done_marker(out: Path, pid: str, tag: str, how: dict) -> dict | None:
+    """The done marker of a partition finished for this store and read `how`, with its shard in place."""
+    return finished(out, pid, tag, how) if is_done(out, pid) else None
+
+
 def _done_for(out: Path, pid: str, tag: str, how: dict) -> bool:
-    return is_done(out, pid) and finished(out, pid, tag, how) is not None
+    return _done_marker(out, pid, tag, how) is not None
 
 
 def _load(

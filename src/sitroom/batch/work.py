@@ -6,6 +6,7 @@ The model and the gazetteer load once per worker process (`warm`, cached), not p
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -114,12 +115,15 @@ def warm(settings: Settings) -> None:
     from sitroom.nlp import load
 
     load(settings.model)
-    try:
-        from sitroom.resolve.gazetteer import open_gazetteer
+    warm_gazetteer(settings)
 
+
+def warm_gazetteer(settings: Settings) -> None:
+    """Open the gazetteer (building it when this machine has none for this version)."""
+    from sitroom.resolve.gazetteer import open_gazetteer
+
+    with contextlib.suppress(Exception):  # resolve opens it again and records a real failure per article
         open_gazetteer(settings.cache_path())
-    except Exception:  # noqa: BLE001 - resolve opens it again and records any real failure per article
-        pass
 
 
 @functools.lru_cache(maxsize=2)

@@ -121,25 +121,25 @@ def batch(
         file=sys.stdout,
     )
     if report.failure_codes:
-        codes = ", ".join(
-            f"{c} {n}" for c, n in sorted(report.failure_codes.items(), key=lambda x: (-x[1], x[0]))
-        )
-        err(f"inputs that failed, by code: {esc(codes)}; for example:")
+        err(f"inputs that failed, by code: {esc(_by_code(report.failure_codes))}; for example:")
         for line in report.failure_examples:
             err(f"  {esc(line)}")
         err(f"all of them, with reasons: sitroom db failures --db {esc(settings.db)}")
     if report.earlier_failed:
-        codes = ", ".join(
-            f"{c} {n}" for c, n in sorted(report.earlier_codes.items(), key=lambda x: (-x[1], x[0]))
-        )
+        codes = esc(_by_code(report.earlier_codes))
         err(
-            f"{report.earlier_failed} input(s) failed in partitions an earlier run "
-            f"finished (by code: {esc(codes)}); with reasons: sitroom db failures --db {esc(settings.db)}"
+            f"{report.earlier_failed} input(s) failed in partitions an earlier run finished (by code: "
+            f"{codes}); with reasons: sitroom db failures --db {esc(settings.db)}"
         )
     if report.failed_partitions:
         err(f"failed partitions: {esc(', '.join(report.failed_partitions))} (re-run to retry them)")
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _by_code(codes: dict[str, int]) -> str:
+    """ "E_EMPTY 3, E_JSON 1": most frequent first."""
+    return ", ".join(f"{c} {n}" for c, n in sorted(codes.items(), key=lambda x: (-x[1], x[0])))
 
 
 def progress_line(console):

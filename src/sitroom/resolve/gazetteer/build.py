@@ -398,8 +398,8 @@ def _subdivisions(b: _Builder, iso3: dict[str, str]) -> set[str]:
     with open(data / "cities" / "cities.tsv", encoding="utf-8") as f:
         for line in f:
             c = line.rstrip("\n").split("\t")
-            town_areas[c[1]] = c[2].split("|")
-            for sid in c[2].split("|"):
+            town_areas[c[1]] = areas = c[2].split("|")
+            for sid in areas:
                 if sid:
                     pts[sid].append((float(c[5]), float(c[6])))
                     pop[sid] += int(c[4] or 0)
