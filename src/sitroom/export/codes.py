@@ -49,6 +49,11 @@ def fips(iso3: str | None) -> str:
     return c.fips if c else ""
 
 
+# FIPS 10-4 counts some ISO countries as several, told apart here by GeoNames' first-level area code:
+# the Gaza Strip and the West Bank are two FIPS entities (GZ, WE) and GeoNames' two areas of Palestine.
+FIPS_OF_AREA = {("PSE", "GZ"): "GZ", ("PSE", "WE"): "WE"}
+
+
 @functools.cache
 def us_states() -> dict[str, str]:
     """Lower-case US state name → postal code ("texas" → "TX"): GDELT's US ADM1 codes are US + postal."""

@@ -126,6 +126,9 @@ def test_gdelt_tsv_round_trip(store, tmp_path):
         ({"name": "Austin", "country": "USA", "admin1": "Texas", "precision": "city"}, None, "USTX"),
         ({"name": "Homs", "country": "SYR", "precision": "city"}, None, "SY"),
         ({"name": "Syria", "country": "SYR", "precision": "country"}, "13", "SY"),
+        ({"name": "Rafah", "country": "PSE", "precision": "city"}, "GZ", "GZ"),  # FIPS: a country of its own
+        ({"name": "Gaza Strip", "country": "PSE", "precision": "admin1"}, "GZ", "GZ"),
+        ({"name": "Jenin", "country": "PSE", "precision": "city"}, "WE", "WE"),
     ],
 )  # fmt: skip
 def test_gdelt_adm1_code_is_fips_country_and_area_code(loc, code, adm1):

@@ -109,6 +109,9 @@ def test_lookup_details(gaz) -> None:
         ("gn:4736286", "TX"),  # Texas (GeoNames' US area codes are postal codes)
         ("gn:2951839", "02"),  # Bavaria
         ("icao:ETAR", "08"),  # Ramstein: from the nearest town of its country (Rhineland-Palatinate)
+        ("gn:7303011", "GZ"),  # the Gaza Strip of our extra.tsv
+        ("x:west-bank", "WE"),
+        ("x:donbas", None),  # spans two areas
         ("iso:SYR", None),  # a country has none
     ],
 )

@@ -26,7 +26,7 @@ from pathlib import Path
 from sitroom.errors import EnvironmentProblem
 from sitroom.resolve.gazetteer.normalize import fold, is_latin, latin_script
 
-BUILDER_VERSION = 7
+BUILDER_VERSION = 8
 STRATEGY = "sitroom.gazetteer.pypi.v1"
 MIN_CITY_POPULATION = 500
 # An admin1 point within ON_TOWN_KM of one of the area's towns of BIG_TOWN+ people is that town's
@@ -539,6 +539,7 @@ def _extra(b: _Builder) -> None:
             icao=icao,
             population=int(row["population"] or 0),
             geonames_id=gn,
+            admin1_code=row["admin1_code"] or None,
         )
         for n in names[1:]:
             b.name(row["id"], n, main=True)
