@@ -27,9 +27,10 @@ from sitroom.errors import (
     InputError,
 )
 from sitroom.ingest.build import build, user_published
+from sitroom.ingest.fail import fail, unreadable
 from sitroom.ingest.html import decode_html, from_html
 from sitroom.ingest.record import from_record
-from sitroom.records import Article, Failure, Stage
+from sitroom.records import Article, Failure
 
 if TYPE_CHECKING:
     from sitroom.ingest.web import Fetcher
@@ -57,10 +58,6 @@ _MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 Item = Article | Failure
-
-
-def _fail(source: str, code: str, message: str) -> Failure:
-    return Failure(source=source, stage=Stage.INGEST, code=code, message=message)
 
 
 def decode_bom(data: bytes) -> str | None:
@@ -167,7 +164,7 @@ def _read(sources: Iterable[str], ctx: _Ctx, stdin: TextIO | None) -> Iterator[I
                 continue
             if "://" in src:
                 if src.split("://", 1)[0].lower() not in ("http", "https"):
-                    yield _fail(src, E_UNSUPPORTED, f"{src}: only http and https URLs are fetched")
+                    yield fail(src, E_UNSUPPORTED, f"{src}: only http and https URLs are fetched")
                     continue
                 from sitroom.ingest.web import read_url
 
@@ -181,14 +178,14 @@ def _read(sources: Iterable[str], ctx: _Ctx, stdin: TextIO | None) -> Iterator[I
                 matches = sorted(glob.glob(src, recursive=True))
                 files = [m for m in matches if os.path.isdir(m) or kind(m) in SUPPORTED]
                 if not files:
-                    yield _fail(src, E_NOT_FOUND, f"no supported file matches {src!r} ({_supported()})")
+                    yield fail(src, E_NOT_FOUND, f"no supported file matches {src!r} ({_supported()})")
                 for m in files:
                     if os.path.isdir(m):
                         yield from _read_dir(m, ctx)
                     else:
                         yield from _read_file(m, ctx)
             else:
-                yield _fail(src, E_NOT_FOUND, f"{src}: no such file or folder")
+                yield fail(src, E_NOT_FOUND, f"{src}: no such file or folder")
     finally:
         ctx.close()
 
@@ -220,7 +217,7 @@ def _read_dir(root: str, ctx: _Ctx) -> Iterator[Item]:
             found = True
             yield from _read_file(os.path.join(dirpath, name), ctx)
     if not found:
-        yield _fail(root, E_NOT_FOUND, f"{root}: folder holds no readable file ({_supported()})")
+        yield fail(root, E_NOT_FOUND, f"{root}: folder holds no readable file ({_supported()})")
 
 
 def read_file(
@@ -281,10 +278,10 @@ def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
         from sitroom.ingest.tabular import delimiter_for, read_csv, text_opener
 
         if not os.path.exists(path):
-            yield _fail(path, E_NOT_FOUND, f"{path}: no such file")
+            yield fail(path, E_NOT_FOUND, f"{path}: no such file")
             return
         if gz and not _gz_ok(path):
-            yield _fail(path, E_GZIP, f"{path}: not a gzip file")
+            yield fail(path, E_GZIP, f"{path}: not a gzip file")
             return
         opener = text_opener(path, gz=gz)
         yield from read_csv(
@@ -297,36 +294,33 @@ def _read_file(path: str, ctx: _Ctx) -> Iterator[Item]:
         )
         return
     if ext and ext not in SUPPORTED:
-        yield _fail(path, E_UNSUPPORTED, f"{path}: unsupported file type {ext!r} ({_supported()})")
+        yield fail(path, E_UNSUPPORTED, f"{path}: unsupported file type {ext!r} ({_supported()})")
         return
     try:
         data = _read_whole(path, gz, MAX_GZ_BYTES if ext in JSON_EXT else MAX_FILE_BYTES)
-    except FileNotFoundError:
-        yield _fail(path, E_NOT_FOUND, f"{path}: no such file")
-        return
     except OSError as e:
-        yield _fail(path, E_READ, f"{path}: cannot read: {e.strerror or e}")
+        yield unreadable(path, e)
         return
     except _TooLarge as e:
         if ext in JSON_EXT:  # one array of records of any size is read element by element
             yield from _read_big_json(path, gz, e, published, ctx.mapping, ctx.date_order)
         else:
-            yield _fail(path, e.code, str(e))
+            yield fail(path, e.code, str(e))
         return
     except InputError as e:
-        yield _fail(path, e.code, str(e))
+        yield fail(path, e.code, str(e))
         return
     if not data.strip():
-        yield _fail(path, E_EMPTY, f"{path}: empty file")
+        yield fail(path, E_EMPTY, f"{path}: empty file")
         return
     if looks_binary(data[:_HEAD]):
-        yield _fail(path, E_BINARY, f"{path}: looks like binary data, not text")
+        yield fail(path, E_BINARY, f"{path}: looks like binary data, not text")
         return
     if ext in FEED_EXT or (not ext and _looks_like_feed(data)):
         from sitroom.ingest.feeds import E_FEED, looks_like_feed, read_feed
 
         if not looks_like_feed(data):
-            yield _fail(path, E_FEED, f"{path}: not an RSS or Atom feed (no rss, feed or RDF root element)")
+            yield fail(path, E_FEED, f"{path}: not an RSS or Atom feed (no rss, feed or RDF root element)")
             return
         yield from read_feed(data, source=path, fetcher=ctx.fetcher, published=published)
         return
@@ -359,7 +353,7 @@ def _guard(source: str, maker: Callable[[], Article]) -> Item:
     try:
         return maker()
     except InputError as e:
-        return _fail(source, e.code, str(e))
+        return fail(source, e.code, str(e))
 
 
 def _read_json(
@@ -372,20 +366,20 @@ def _read_json(
     try:
         doc = json.loads(decode_text(data, source=path))
     except InputError as e:
-        yield _fail(path, e.code, str(e))
+        yield fail(path, e.code, str(e))
         return
     except json.JSONDecodeError as e:
-        yield _fail(path, E_JSON, f"{path}: not JSON: {e.msg} at line {e.lineno} column {e.colno}")
+        yield fail(path, E_JSON, f"{path}: not JSON: {e.msg} at line {e.lineno} column {e.colno}")
         return
     if isinstance(doc, dict):
         yield _record(doc, path, path, published, mapping, date_order)
     elif isinstance(doc, list):
         if not doc:
-            yield _fail(path, E_EMPTY, f"{path}: empty list of records")
+            yield fail(path, E_EMPTY, f"{path}: empty list of records")
         for i, rec in enumerate(doc):
             yield _record(rec, f"{path}[{i}]", path, published, mapping, date_order)
     else:
-        yield _fail(
+        yield fail(
             path, E_RECORD, f"{path}: expected a record or a list of records, got {type(doc).__name__}"
         )
 
@@ -410,13 +404,13 @@ def _read_big_json(
             for k, (_, _, rec) in enumerate(elements(f), start=1):
                 yield _record(rec, f"{path}[{k - 1}]", path, published, mapping, date_order)
     except NotAnArray:  # one document too large to read
-        yield _fail(path, too_large.code, f"{too_large} (use JSON Lines, or one JSON array of records)")
+        yield fail(path, too_large.code, f"{too_large} (use JSON Lines, or one JSON array of records)")
     except ArrayError as e:
         where = f"after element {k - 1}, {k} read" if k else "at its first element"
-        yield _fail(path, E_JSON, f"{path}: not a well-formed JSON array {where}: {e}")
+        yield fail(path, E_JSON, f"{path}: not a well-formed JSON array {where}: {e}")
     except (OSError, EOFError, zlib.error) as e:  # a broken gzip stream or a read error midway
         code = E_GZIP if gz else E_READ
-        yield _fail(path, code, f"{path}: cannot read past element {k - 1}: {type(e).__name__}: {e}")
+        yield fail(path, code, f"{path}: cannot read past element {k - 1}: {type(e).__name__}: {e}")
 
 
 def array_spans(f: BinaryIO, target: int) -> list[tuple[int, int, int]] | None:
@@ -463,7 +457,7 @@ def _record(
     date_order: str | None = None,
 ) -> Item:
     if not isinstance(rec, dict):
-        return _fail(source, E_RECORD, f"{source}: expected a JSON object, got {type(rec).__name__}")
+        return fail(source, E_RECORD, f"{source}: expected a JSON object, got {type(rec).__name__}")
     missing = sorted(c for c in (mapping or {}).values() if c not in rec)
     if mapping:
         from sitroom.ingest.tabular import remap
@@ -472,7 +466,7 @@ def _record(
     got = _guard(source, lambda: from_record(rec, source=source, published=published, date_order=date_order))
     if isinstance(got, Failure) and got.code == E_RECORD and missing:
         # The fields listed are those after --map: say which mapped column this record lacks.
-        return _fail(source, E_RECORD, f"{got.message}; --map names column(s) {missing} not in this record")
+        return fail(source, E_RECORD, f"{got.message}; --map names column(s) {missing} not in this record")
     return got
 
 
@@ -487,20 +481,17 @@ def _read_jsonl(
     """Streams line by line: a bad line is one Failure (`path:LINENO`), the rest go on."""
     try:
         f: IO[bytes] = gzip.open(path, "rb") if gz else open(path, "rb")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        yield _fail(path, E_NOT_FOUND, f"{path}: no such file")
-        return
     except OSError as e:
-        yield _fail(path, E_READ, f"{path}: cannot read: {e.strerror or e}")
+        yield unreadable(path, e)
         return
     with f:
         try:
             head = f.peek(_HEAD)[:_HEAD] if hasattr(f, "peek") else b""  # type: ignore[attr-defined]
         except (gzip.BadGzipFile, EOFError, zlib.error) as e:
-            yield _fail(path, E_GZIP, f"{path}: not a readable gzip file: {type(e).__name__}: {e}")
+            yield fail(path, E_GZIP, f"{path}: not a readable gzip file: {type(e).__name__}: {e}")
             return
         if looks_binary(head.removeprefix(b"\xef\xbb\xbf")):
-            yield _fail(path, E_BINARY, f"{path}: looks like binary data, not JSON Lines")
+            yield fail(path, E_BINARY, f"{path}: looks like binary data, not JSON Lines")
             return
         any_line = False
         try:
@@ -512,11 +503,11 @@ def _read_jsonl(
                 any_line = True
                 yield _jsonl_line(raw, f"{path}:{lineno}", published, mapping, date_order)
         except (gzip.BadGzipFile, EOFError, zlib.error) as e:
-            yield _fail(path, E_GZIP, f"{path}: gzip stream broken: {type(e).__name__}: {e}")
+            yield fail(path, E_GZIP, f"{path}: gzip stream broken: {type(e).__name__}: {e}")
         except OSError as e:
-            yield _fail(path, E_READ, f"{path}: read failed: {e.strerror or e}")
+            yield fail(path, E_READ, f"{path}: read failed: {e.strerror or e}")
         if not any_line:
-            yield _fail(path, E_EMPTY, f"{path}: empty file")
+            yield fail(path, E_EMPTY, f"{path}: empty file")
 
 
 def _jsonl_line(
@@ -529,12 +520,12 @@ def _jsonl_line(
     try:
         line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as e:
-        return _fail(source, E_ENCODING, f"{source}: not valid UTF-8 at byte {e.start} of the line")
+        return fail(source, E_ENCODING, f"{source}: not valid UTF-8 at byte {e.start} of the line")
     try:
         # without its line break, as a cut partition reads it: the same column in every message
         rec = json.loads(line.rstrip("\r\n"))
     except json.JSONDecodeError as e:
-        return _fail(source, E_JSON, f"{source}: not JSON: {e.msg} (column {e.colno})")
+        return fail(source, E_JSON, f"{source}: not JSON: {e.msg} (column {e.colno})")
     return _record(rec, source, source, published, mapping, date_order)
 
 
@@ -546,22 +537,22 @@ def read_stdin(
     try:
         data = stream.read()
     except UnicodeDecodeError as e:
-        yield _fail("stdin", E_ENCODING, f"stdin: not valid UTF-8 at byte {e.start}")
+        yield fail("stdin", E_ENCODING, f"stdin: not valid UTF-8 at byte {e.start}")
         return
     except OSError as e:
-        yield _fail("stdin", E_READ, f"stdin: cannot read: {e.strerror or e}")
+        yield fail("stdin", E_READ, f"stdin: cannot read: {e.strerror or e}")
         return
     if isinstance(data, bytes):  # a binary stream passed by a caller
         try:
             data = decode_text(data, source="stdin")
         except InputError as e:
-            yield _fail("stdin", e.code, str(e))
+            yield fail("stdin", e.code, str(e))
             return
     if not data.strip():
-        yield _fail("stdin", E_EMPTY, "stdin: no input")
+        yield fail("stdin", E_EMPTY, "stdin: no input")
         return
     if "\x00" in data[:_HEAD]:
-        yield _fail("stdin", E_BINARY, "stdin: looks like binary data, not text")
+        yield fail("stdin", E_BINARY, "stdin: looks like binary data, not text")
         return
     lines = data.split("\n")
     if all(ln.lstrip().startswith("{") for ln in lines if ln.strip()):

@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from typing import IO, Any
 
 from sitroom.errors import E_READ, E_RECORD, InputError, UsageError
-from sitroom.records import Article, Failure, Stage
+from sitroom.ingest.fail import fail, unreadable
+from sitroom.records import Article, Failure
 
 # Article fields a mapping may fill (the keys of `record.from_record`).
 FIELDS = ("text", "html", "published", "url", "title", "outlet", "id", "authors", "language")
@@ -71,10 +72,6 @@ def remap(rec: dict[str, Any], mapping: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
-def _fail(source: str, code: str, message: str) -> Failure:
-    return Failure(source=source, stage=Stage.INGEST, code=code, message=message)
-
-
 def read_csv(
     open_text: Callable[[], IO[str]],
     path: str,
@@ -103,14 +100,14 @@ def read_csv(
         try:
             f = open_text()
         except OSError as e:
-            yield _fail(path, E_READ, f"{path}: cannot read: {e.strerror or e}")
+            yield unreadable(path, e)
             return
         with f:
             lines = _Lines(f, 0)
             try:
                 lines.skip(skip_to)
             except (UnicodeDecodeError, OSError, EOFError, zlib.error) as e:
-                yield _fail(path, _read_error_code(e), f"{path}: read failed: {type(e).__name__}: {e}")
+                yield fail(path, _read_error_code(e), f"{path}: read failed: {type(e).__name__}: {e}")
                 return
             reader = csv.reader(lines, delimiter=delimiter, strict=True)
             restart_at = None
@@ -124,23 +121,23 @@ def read_csv(
                     break
                 except csv.Error as e:
                     if "unexpected end of data" in str(e) or lines.eof:
-                        yield _fail(
+                        yield fail(
                             f"{path}:{start}", E_CSV, f"{path}:{start}: unterminated quoted field ({e})"
                         )
                         restart_at = start  # go on from the line after the bad one
                         break
-                    yield _fail(f"{path}:{start}", E_CSV, f"{path}:{start}: bad CSV row: {e}")
+                    yield fail(f"{path}:{start}", E_CSV, f"{path}:{start}: bad CSV row: {e}")
                     continue
                 except (UnicodeDecodeError, OSError, EOFError, zlib.error) as e:
                     code = _read_error_code(e)
-                    yield _fail(path, code, f"{path}: read failed near line {start}: {type(e).__name__}: {e}")
+                    yield fail(path, code, f"{path}: read failed near line {start}: {type(e).__name__}: {e}")
                     return
                 if header is None:
                     header = [h.strip().lstrip("\ufeff") for h in row]
                     missing = sorted({c for c in mapping.values() if c not in header})
                     if missing:
                         if not (span and span.start):  # one failure for the file, from its first cut
-                            yield _fail(
+                            yield fail(
                                 path,
                                 E_RECORD,
                                 f"{path}: --map names column(s) {missing} not in the header {header}",
@@ -156,13 +153,13 @@ def read_csv(
                 any_row = True
                 src = f"{path}:{start}"
                 if len(row) != len(header):
-                    yield _fail(src, E_CSV, f"{src}: {len(row)} cells, the header has {len(header)}")
+                    yield fail(src, E_CSV, f"{src}: {len(row)} cells, the header has {len(header)}")
                     continue
                 rec = remap(dict(zip(header, row, strict=True)), mapping)
                 try:
                     yield from_record(rec, source=src, published=published, date_order=date_order)
                 except InputError as e:
-                    yield _fail(src, e.code, str(e))
+                    yield fail(src, e.code, str(e))
         if restart_at is None or restarts >= _MAX_RESTARTS or span:  # a cut file has no bad quotes
             break
         restarts += 1
@@ -170,9 +167,9 @@ def read_csv(
     if span:
         return
     if header is None:
-        yield _fail(path, "E_EMPTY", f"{path}: empty file (no header row)")
+        yield fail(path, "E_EMPTY", f"{path}: empty file (no header row)")
     elif not any_row and not restarts:
-        yield _fail(path, "E_EMPTY", f"{path}: header only, no rows")
+        yield fail(path, "E_EMPTY", f"{path}: header only, no rows")
 
 
 def _read_error_code(e: BaseException) -> str:

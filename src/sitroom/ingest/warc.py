@@ -25,8 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sitroom.errors import E_NOT_FOUND, E_READ, InputError
-from sitroom.records import Article, Failure, Stage
+from sitroom.errors import InputError
+from sitroom.ingest.fail import fail, unreadable
+from sitroom.records import Article, Failure
 
 E_WARC = "E_WARC"  # not a WARC file, or truncated / corrupt
 MAX_RECORD = 10_000_000  # bytes of one HTML body; bigger records are skipped with a Failure
@@ -46,10 +47,6 @@ class WarcPage:
     offset: int  # byte offset of the record in the file
     html: bytes
     charset: str | None = None  # from the HTTP Content-Type: how to read bytes that are not UTF-8
-
-
-def _fail(source: str, code: str, message: str) -> Failure:
-    return Failure(source=source, stage=Stage.INGEST, code=code, message=message)
 
 
 def _read_capped(stream: Any, cap: int) -> bytes:
@@ -122,11 +119,8 @@ def pages(path: str, *, start: int = 0, end: int = -1) -> Iterator[WarcPage | Fa
 
     try:
         f = open(path, "rb")  # noqa: SIM115 - a generator: closed by `with` below
-    except FileNotFoundError:
-        yield _fail(path, E_NOT_FOUND, f"{path}: no such file")
-        return
     except OSError as e:
-        yield _fail(path, E_READ, f"{path}: cannot read: {e.strerror or e}")
+        yield unreadable(path, e)
         return
     with f:
         if start > 0:
@@ -142,12 +136,12 @@ def pages(path: str, *, start: int = 0, end: int = -1) -> Iterator[WarcPage | Fa
                 n += 1
                 if not str(getattr(rec, "format", "warc")).startswith("warc"):
                     # warcio takes any line of words for a legacy ARC header: not ours to read
-                    yield _fail(path, E_WARC, f"{path}: not a WARC file (record {n} is {rec.format})")
+                    yield fail(path, E_WARC, f"{path}: not a WARC file (record {n} is {rec.format})")
                     return
                 if rec.rec_headers.get_header("Content-Length") is None:
                     # warcio would read the rest of the file as this one record, and crash on it
                     where = "its first record" if n == 1 else f"the record after the one at byte {offset}"
-                    yield _fail(
+                    yield fail(
                         path, E_WARC, f"{path}: {where} has no Content-Length; kept the records before it"
                     )
                     return
@@ -169,7 +163,7 @@ def pages(path: str, *, start: int = 0, end: int = -1) -> Iterator[WarcPage | Fa
                 if 0 <= end <= offset:
                     return  # the next range's first record
                 if short:
-                    yield _fail(
+                    yield fail(
                         f"{path}#{offset}",
                         E_WARC,
                         f"{path}: truncated in the record at byte {offset}; kept the records before it",
@@ -179,7 +173,7 @@ def pages(path: str, *, start: int = 0, end: int = -1) -> Iterator[WarcPage | Fa
                     continue
                 url = rec.rec_headers.get_header("WARC-Target-URI") or f"{path}#{offset}"
                 if len(body) > MAX_RECORD:
-                    yield _fail(
+                    yield fail(
                         url, "E_TOO_LARGE", f"{url}: HTML body over {MAX_RECORD} bytes in {path}; skipped"
                     )
                     continue
@@ -192,10 +186,10 @@ def pages(path: str, *, start: int = 0, end: int = -1) -> Iterator[WarcPage | Fa
                 )
         except Exception as e:  # noqa: BLE001 - warcio / zlib on a damaged file: keep what was read
             what = "not a WARC file" if n == 0 else f"corrupt after the record at byte {offset}"
-            yield _fail(path, E_WARC, f"{path}: {what}: {type(e).__name__}: {e}")
+            yield fail(path, E_WARC, f"{path}: {what}: {type(e).__name__}: {e}")
             return
         if n == 0:
-            yield _fail(path, E_WARC, f"{path}: no WARC records")
+            yield fail(path, E_WARC, f"{path}: no WARC records")
             return
         if end >= 0:
             return  # the file's end is the last range's to check
@@ -207,7 +201,7 @@ def pages(path: str, *, start: int = 0, end: int = -1) -> Iterator[WarcPage | Fa
         except (OSError, TypeError):
             return
         if last < size and tail.strip():
-            yield _fail(
+            yield fail(
                 path, E_WARC, f"{path}: truncated after byte {last} of {size}; kept the records before"
             )
 
@@ -237,4 +231,4 @@ def read_warc(
                 fetched=page.fetched,
             )
         except InputError as e:
-            yield _fail(source, e.code, f"{page.url}: {e}")
+            yield fail(source, e.code, f"{page.url}: {e}")

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from sitroom.errors import E_ENCODING, E_UNSUPPORTED, InputError
-from sitroom.records import Article, Failure, Stage
+from sitroom.ingest.fail import fail
+from sitroom.records import Article, Failure
 
 if TYPE_CHECKING:
     from urllib.robotparser import RobotFileParser
@@ -440,10 +441,6 @@ _FEED_TYPES = (
 )
 
 
-def _fail(source: str, code: str, message: str) -> Failure:
-    return Failure(source=source, stage=Stage.INGEST, code=code, message=message)
-
-
 def page_article(
     got: Fetched, *, ref: str | None = None, published: str | None = None, **given: Any
 ) -> Article:
@@ -478,10 +475,10 @@ def read_url(
     try:
         got = fetcher.fetch(url)
     except InputError as e:
-        yield _fail(url, e.code, str(e))
+        yield fail(url, e.code, str(e))
         return
     if not got.body.strip():
-        yield _fail(url, "E_EMPTY", f"{url}: empty response")
+        yield fail(url, "E_EMPTY", f"{url}: empty response")
         return
     if got.content_type in _FEED_TYPES or feeds.looks_like_feed(got.body):
         yield from feeds.read_feed(
@@ -494,11 +491,11 @@ def read_url(
         elif got.content_type == "text/plain":
             yield build(_decode_plain(got, url), ref=url, source=url, url=got.final_url, published=published)
         else:
-            yield _fail(
+            yield fail(
                 url, E_UNSUPPORTED, f"{url}: content type {got.content_type!r} is not HTML, text or a feed"
             )
     except InputError as e:
-        yield _fail(url, e.code, str(e))
+        yield fail(url, e.code, str(e))
 
 
 def _decode_plain(got: Fetched, url: str) -> str:
