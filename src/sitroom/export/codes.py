@@ -54,6 +54,19 @@ def fips(iso3: str | None) -> str:
 FIPS_OF_AREA = {("PSE", "GZ"): "GZ", ("PSE", "WE"): "WE"}
 
 
+# Countries whose GeoNames first-level codes are not FIPS 10-4 area codes, so no GDELT ADM1Code can be
+# made from them: ISO 3166-2 codes (Switzerland, Belgium, Montenegro), a level of their own (the UK's
+# nations, Greece's regions) or France's regions of 2016 (INSEE codes).
+NON_FIPS_AREAS = frozenset({"CHE", "BEL", "MNE", "GBR", "GRC", "FRA"})
+
+
+def fips_area(iso3: str | None, code: str | None) -> bool:
+    """Whether GeoNames' first-level code `code` of a place in this country is also its FIPS 10-4 area
+    code: two letters or digits ("13" in Syria), outside NON_FIPS_AREAS. The US's postal codes count:
+    GDELT uses them too. Longer codes (GeoNames ids, "ENG", "ESYE41") never are."""
+    return bool(code) and len(code) == 2 and code.isalnum() and (iso3 or "") not in NON_FIPS_AREAS
+
+
 @functools.cache
 def us_states() -> dict[str, str]:
     """Lower-case US state name → postal code ("texas" → "TX"): GDELT's US ADM1 codes are US + postal."""

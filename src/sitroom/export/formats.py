@@ -198,8 +198,9 @@ def _geo_type(loc: dict[str, Any]) -> int:
 
 def _geo_cells(loc: dict[str, Any] | None, area_code: str | None = None) -> list[Any]:
     """One GDELT geo block. `area_code` is the GeoNames code of the place's first-level area ("13"):
-    ADM1Code is the country's FIPS code followed by it ("SY13"), as GDELT writes it where GeoNames
-    still uses FIPS 10-4 area codes (most countries; the US uses postal codes, as GDELT does). Where
+    ADM1Code is the country's FIPS code followed by it ("SY13"), as GDELT writes it, where GeoNames
+    uses FIPS 10-4 area codes (most countries; the US uses postal codes, as GDELT does); elsewhere the
+    country's code alone (`codes.fips_area`), as GDELT writes a place whose area it does not know. Where
     FIPS splits the country by that area (`codes.FIPS_OF_AREA`), the area's FIPS code is both."""
     if not loc or loc.get("lat") is None or _geo_type(loc) == 0:
         return [0] + [""] * (len(_GEO_COLS) - 1)
@@ -211,7 +212,7 @@ def _geo_cells(loc: dict[str, Any] | None, area_code: str | None = None) -> list
     split = codes.FIPS_OF_AREA.get((loc.get("country") or "", area_code or "")) if gtype != 1 else None
     if split:  # a FIPS entity of its own with no areas below it (Gaza: GZ, GZ)
         fips = adm1 = split
-    elif gtype != 1 and fips and area_code:
+    elif gtype != 1 and fips and codes.fips_area(loc.get("country"), area_code):
         adm1 = fips + area_code
     elif loc.get("country") == "USA":  # no code known: a US state can still be told by its name
         state = codes.us_states().get((admin1 or (loc.get("name") if gtype == 2 else "") or "").lower())

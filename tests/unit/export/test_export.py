@@ -129,6 +129,12 @@ def test_gdelt_tsv_round_trip(store, tmp_path):
         ({"name": "Rafah", "country": "PSE", "precision": "city"}, "GZ", "GZ"),  # FIPS: a country of its own
         ({"name": "Gaza Strip", "country": "PSE", "precision": "admin1"}, "GZ", "GZ"),
         ({"name": "Jenin", "country": "PSE", "precision": "city"}, "WE", "WE"),
+        # GeoNames codes that are not FIPS area codes: the country's code alone
+        ({"name": "Paris", "country": "FRA", "precision": "city"}, "11", "FR"),  # 2016 region (INSEE)
+        ({"name": "Cardiff", "country": "GBR", "precision": "city"}, "WLS", "UK"),
+        ({"name": "Zurich", "country": "CHE", "precision": "city"}, "ZH", "SZ"),  # ISO 3166-2
+        ({"name": "Athens", "country": "GRC", "precision": "city"}, "ESYE31", "GR"),
+        ({"name": "Pristina", "country": "XKX", "precision": "city"}, "10096138", "KV"),  # a GeoNames id
     ],
 )  # fmt: skip
 def test_gdelt_adm1_code_is_fips_country_and_area_code(loc, code, adm1):
