@@ -40,6 +40,8 @@ def test_export_each_format(db, tmp_path, fmt, name):
     elif fmt == "gdelt-tsv":
         rows = list(csv.reader(out.read_text().splitlines(), delimiter="\t"))
         assert rows and {len(x) for x in rows} == {61}
+    elif fmt == "acled-csv":  # the events left out are counted, with why
+        assert "matching events left out: they have no ACLED event type" in r.stderr
     elif fmt == "parquet":
         assert pq.read_table(out).num_rows > 0
     elif fmt == "geojson":

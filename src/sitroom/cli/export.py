@@ -45,7 +45,7 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="overwrite OUT if it exists")] = False,
 ) -> None:
     """Write stored events to a file: PLOVER JSONL, GDELT 2.0 TSV, ACLED-style CSV, GeoJSON or Parquet."""
-    from sitroom.export import check_format
+    from sitroom.export import SKIPS, check_format
     from sitroom.export import export as run_export
     from sitroom.store import open_store
 
@@ -53,7 +53,8 @@ def export(
     flt = event_filter(country, type, actor, since, until, near, text, limit)
     with open_store(settings_for(db).db, read_only=True) as store:
         got = run_export(store, fmt, out, flt, force=force)
-    note = f" ({got.skipped} matching events have no place in {fmt})" if got.skipped else ""
+    why = SKIPS.get(fmt, "do not fit it")
+    note = f"; {got.skipped} matching events left out: they {why}" if got.skipped else ""
     where = "standard output" if got.path == "-" else got.path
     typer.echo(f"wrote {got.written} records to {where}{note}", err=True)
 

@@ -284,8 +284,10 @@ _TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 _GEO_PRECISION = {"facility": 1, "city": 1, "admin1": 3, "country": 3, "region": 3}
 
 
-def _actor_name(a: dict[str, Any]) -> str:
-    return a.get("name") or a.get("text") or ""
+def _actor_names(actors: Any) -> list[str]:
+    """The actors' names, each once, in order: the first is ACLED's actor, the rest its associates
+    ("the Indian Navy" and "India" on one side are both India)."""
+    return list(dict.fromkeys(n for a in actors or () if (n := a.get("name") or a.get("text"))))
 
 
 def _outlet(art: ArticleFacts | None) -> str | None:
@@ -310,7 +312,7 @@ def acled_row(ev: dict[str, Any], art: ArticleFacts | None, admin2: str | None =
 
     dt = ev.get("date") or {}
     loc = ev.get("location") or {}
-    src, tgt = list(ev.get("source") or ()), list(ev.get("target") or ())
+    src, tgt = _actor_names(ev.get("source")), _actor_names(ev.get("target"))
     disorder = {t.name: t.disorder_type for t in acled_types()}.get(ev.get("acled_event_type") or "", "")
     c = codes.country(loc.get("country"))
     date = _period_start(dt.get("value")) or ""
@@ -327,10 +329,10 @@ def acled_row(ev: dict[str, Any], art: ArticleFacts | None, admin2: str | None =
         "disorder_type": disorder,
         "event_type": ev.get("acled_event_type") or "",
         "sub_event_type": ev.get("acled_sub_event_type") or "",
-        "actor1": _actor_name(src[0]) if src else "",
-        "assoc_actor_1": "; ".join(_actor_name(a) for a in src[1:]),
-        "actor2": _actor_name(tgt[0]) if tgt else "",
-        "assoc_actor_2": "; ".join(_actor_name(a) for a in tgt[1:]),
+        "actor1": src[0] if src else "",
+        "assoc_actor_1": "; ".join(src[1:]),
+        "actor2": tgt[0] if tgt else "",
+        "assoc_actor_2": "; ".join(tgt[1:]),
         "iso": c.numeric if c and c.numeric is not None else "",
         "country": c.name if c else (loc.get("country") or ""),
         "admin1": loc.get("admin1") or "",

@@ -174,6 +174,14 @@ def test_acled_admin2_is_the_places_second_level_area():
     assert ACLED_COLUMNS.index("admin2") == ACLED_COLUMNS.index("admin1") + 1  # as in ACLED's own files
 
 
+def test_acled_actors_are_named_once_each():
+    india, navy = {"name": "India", "text": "India"}, {"name": "India", "text": "the Indian Navy"}
+    ev = {"id": "ab", "source": [navy, india, {"text": "Sri Lanka"}], "target": [{"name": ""}]}
+    row = acled_row(ev, None)
+    assert (row["actor1"], row["assoc_actor_1"]) == ("India", "Sri Lanka")
+    assert (row["actor2"], row["assoc_actor_2"]) == ("", "")
+
+
 def test_acled_csv_round_trip(store, tmp_path):
     out = tmp_path / "e.csv"
     got = export(store, "acled-csv", out)
