@@ -210,6 +210,8 @@ def _match(tok: Token) -> _Hit | None:
     keys = _keys(tok)
     if not any(k in idx.heads for k in keys):
         return None  # most words head no trigger: one set lookup per form
+    if tok.is_upper and len(tok) > 1 and any(c.islower() for c in tok.sent.text):
+        return None  # an acronym ("fighting AIDS"), not a word of an all-capitals headline
     best: tuple[int, float, _Hit] | None = None
     parts: set[str] | None = None
     for pos in ("VERB", "NOUN", "ADJ"):

@@ -62,3 +62,15 @@ def test_cue_rows():
     assert {"offer", "request", "ultimatum", "demand"} <= cue("proposal_noun")
     assert {"refugee", "civilian"} <= cue("group_noun")
     assert all(w == w.lower() and " " not in w for w in cue("proposal_noun") | cue("group_noun"))
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "found"),
+    [
+        ("The charity said it gave millions to programmes fighting AIDS in Malawi.", "AIDS", False),
+        ("Canada sent aid to Malawi after the floods.", "aid", True),
+        ("REBELS ATTACKED THE BASE AT DAWN", "ATTACKED", True),  # a headline in capitals keeps its words
+    ],
+)
+def test_an_acronym_is_no_trigger_but_a_headline_word_is(nlp, text, trigger, found):
+    assert any(c.trigger.text == trigger for c in extract(nlp(text))) is found
