@@ -770,6 +770,28 @@ def _resultative(tok: Token) -> bool:
     return False
 
 
+def _mishap(hit: _Hit) -> bool:
+    """An attack word for what no attacker did: its doer (subject, or the agent of a passive) is a
+    natural hazard, an illness or a measure ("the earthquake hit the coast", "hard hit by the outbreak",
+    "unemployment hit..."); or, for hit and strike, a vehicle ("she was struck by a car", a hit-and-run),
+    or an object that is a score or a level ("hit a 16-month high", "hit the tying 3-pointer")."""
+    if hit.row.event_type != "ASSAULT":
+        return False
+    tok = hit.tok
+    doers = [c for c in tok.children if c.dep_ == "nsubj"]
+    doers += [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    if any(d.lemma_.lower() in cue("mishap_doer") for d in doers):
+        return True
+    if hit.row.words != ("hit",) and hit.row.words != ("strike",):
+        return False
+    if any(d.lemma_.lower() in cue("vehicle_noun") for d in doers):
+        return True
+    if any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in cue("score_noun") for c in tok.children):
+        return True
+    after = [t.lower_ for t in tok.doc[tok.i + 1 : tok.i + 5] if t.lower_ != "-"]
+    return after[:2] == ["and", "run"]
+
+
 def extract(doc: Doc) -> list[Candidate]:
     """Event candidates of a parsed doc, ordered by trigger offset."""
     hits: list[_Hit] = []
@@ -795,7 +817,7 @@ def extract(doc: Doc) -> list[Candidate]:
         ):
             continue  # idioms: "in charge", "in protest", "on alert"
         hit = _match(tok)
-        if hit is not None and not _resultative(tok):  # "the blast left five dead" is no leaving
+        if hit is not None and not _resultative(tok) and not _mishap(hit):  # "the blast left five dead"
             hits.append(hit)
     consumed = {i for h in hits for i in h.consumed}
     hits = [h for h in hits if h.tok.i not in consumed]

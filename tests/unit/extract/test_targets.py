@@ -74,3 +74,31 @@ def test_cue_rows():
 )
 def test_an_acronym_is_no_trigger_but_a_headline_word_is(nlp, text, trigger, found):
     assert any(c.trigger.text == trigger for c in extract(nlp(text))) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "found"),
+    [
+        ("A magnitude-7.9 earthquake hit the country on Monday.", "hit", False),
+        ("Up to 750,000 people could be hit by heavy flooding.", "hit", False),
+        ("The town was hard hit by the cholera outbreak.", "hit", False),
+        ("She was struck by a car outside the store.", "struck", False),
+        ("Police arrested the driver in the hit-and-run on Friday.", "hit", False),
+        ("The unemployment rate hit its highest level in 16 months.", "hit", False),
+        ("Johnson hit the tying 3-pointer with seven seconds left.", "hit", False),
+        ("Russian missiles hit the power station in Kharkiv.", "hit", True),
+        ("An air strike hit a convoy near Idlib on Sunday.", "hit", True),
+        ("A roadside bomb struck a military patrol in Helmand.", "struck", True),
+        ("Gunmen killed four villagers in Zamfara.", "killed", True),
+    ],
+)
+def test_a_mishap_is_no_attack(nlp, text, trigger, found):
+    got = [c for c in extract(nlp(text)) if c.trigger.text == trigger and c.event_type == "ASSAULT"]
+    assert bool(got) is found
+
+
+def test_striking_a_deal_is_an_agreement(nlp):
+    cands = extract(nlp("In 2014 the neighbours struck a deal to secure the border."))
+    assert [(c.trigger.text, c.event_type, c.cameo) for c in cands if c.trigger.text == "struck"] == [
+        ("struck", "SUPPORT", "057")
+    ]
