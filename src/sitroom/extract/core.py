@@ -792,6 +792,45 @@ def _mishap(hit: _Hit) -> bool:
     return after[:2] == ["and", "run"]
 
 
+def _patient(tok: Token) -> Token | None:
+    """What a verb acts on: its object, the subject of its passive, or the noun it describes
+    ("a statement released by the team")."""
+    for c in tok.children:
+        if c.dep_ in ("dobj", "nsubjpass"):
+            return c
+    return tok.head if tok.dep_ == "acl" and tok.head is not tok else None
+
+
+_GUEST_ENTS = frozenset({"PERSON", "NORP", "GPE", "ORG"})
+
+
+def _other_sense(hit: _Hit) -> bool:
+    """A release of news ("police released footage", "a press release") rather than of people, or a
+    host or receiver with no guest ("received a tip", "hosts a weekly programme") rather than a visit.
+    Only the plain rows: "release prisoner" and the like say what they are."""
+    row, tok = hit.row, hit.tok
+    if row.kind != "plain":
+        return False
+    if row.event_type == "RETREAT" and row.words == ("release",):
+        if tok.pos_ == "NOUN":
+            return any(c.dep_ == "compound" and c.lower_ in cue("release_kind") for c in tok.children) or any(
+                p.lemma_.lower() in cue("published_noun")
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for p in c.children
+            )
+        what = _patient(tok)
+        return what is not None and what.lemma_.lower() in cue("published_noun")
+    if row.event_type == "CONSULT" and row.words in (("host",), ("receive",)):
+        who = _patient(tok)
+        return who is None or not (
+            who.ent_type_ in _GUEST_ENTS
+            or who.pos_ == "PRON"
+            or any(who.lemma_.lower() in cue(k) for k in ("guest_noun", "personnel_noun", "group_noun"))
+        )
+    return False
+
+
 def extract(doc: Doc) -> list[Candidate]:
     """Event candidates of a parsed doc, ordered by trigger offset."""
     hits: list[_Hit] = []
@@ -817,8 +856,9 @@ def extract(doc: Doc) -> list[Candidate]:
         ):
             continue  # idioms: "in charge", "in protest", "on alert"
         hit = _match(tok)
-        if hit is not None and not _resultative(tok) and not _mishap(hit):  # "the blast left five dead"
-            hits.append(hit)
+        if hit is None or _resultative(tok) or _mishap(hit) or _other_sense(hit):
+            continue  # no row, or the word in another sense ("the blast left five dead", "hit a high")
+        hits.append(hit)
     consumed = {i for h in hits for i in h.consumed}
     hits = [h for h in hits if h.tok.i not in consumed]
     events = [h.tok for h in hits if h.row.event_type != "STATEMENT"]

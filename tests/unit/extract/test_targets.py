@@ -102,3 +102,23 @@ def test_striking_a_deal_is_an_agreement(nlp):
     assert [(c.trigger.text, c.event_type, c.cameo) for c in cands if c.trigger.text == "struck"] == [
         ("struck", "SUPPORT", "057")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "etype", "found"),
+    [
+        ("Police released footage of both suspects on Saturday.", "released", "RETREAT", False),
+        ("Jackson, in a statement released through the team, denied it.", "released", "RETREAT", False),
+        ("The news came in a press release issued by the ministry.", "release", "RETREAT", False),
+        ("Hamas released two Israeli women on Friday.", "released", "RETREAT", True),
+        ("He was released on bail after a night in custody.", "released", "RETREAT", True),
+        ("Officers received a tip from a motorist in Flint.", "received", "CONSULT", False),
+        ("CNN, where I host a weekly programme, reported it late.", "host", "CONSULT", False),
+        ("Putin hosted Erdogan in Sochi on Monday.", "hosted", "CONSULT", True),
+        ("Qatar hosted talks between the two sides.", "hosted", "CONSULT", True),
+        ("King Salman received the Iranian delegation in Riyadh.", "received", "CONSULT", True),
+    ],
+)
+def test_a_word_in_its_other_sense_is_no_event(nlp, text, trigger, etype, found):
+    got = [c for c in extract(nlp(text)) if c.trigger.text == trigger and c.event_type == etype]
+    assert bool(got) is found
