@@ -804,10 +804,40 @@ def _patient(tok: Token) -> Token | None:
 _GUEST_ENTS = frozenset({"PERSON", "NORP", "GPE", "ORG"})
 
 
+_PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+_GROUP_ENTS = frozenset({"NORP", "GPE", "ORG"})
+
+
+def _force_like(n: Token) -> bool:
+    return any(n.lemma_.lower() in cue(k) for k in ("personnel_noun", "force_noun")) or any(
+        c.dep_ == "amod" and c.lower_ in ("military", "naval", "armed") for c in n.children
+    )
+
+
+def _force_moves(v: Token) -> bool:
+    """Whether arrive, enter or leave moves a force: its subject is troops, a unit, a warship or the
+    like ("troops arrived in Kherson"), or a named country or group going to or from a named place
+    ("Russia entered Ukraine"); not a star arriving in Athens, a firm entering a market or carers
+    who left. A pronoun is given the benefit of the doubt ("they entered the town")."""
+    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.pos_ == "PRON":
+        return True
+    # "troops", "military planes", "a first batch of F-16 fighters"
+    heads = [subj, *(p for c in subj.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children)]
+    if any(_force_like(h) for h in heads):
+        return True
+    if subj.ent_type_ not in _GROUP_ENTS:
+        return False
+    places = [c for c in v.children if c.dep_ == "dobj"]
+    places += [p for c in v.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
+    return any(p.ent_type_ in _PLACE_ENTS for p in places)
+
+
 def _other_sense(hit: _Hit) -> bool:
-    """A release of news ("police released footage", "a press release") rather than of people, or a
-    host or receiver with no guest ("received a tip", "hosts a weekly programme") rather than a visit.
-    Only the plain rows: "release prisoner" and the like say what they are."""
+    """A release of news ("police released footage", "a press release") rather than of people; an
+    arrival, entry or departure of no force (`_force_moves`); or a host or receiver with no guest
+    ("received a tip", "hosts a weekly programme") rather than a visit. Only the plain rows: "release
+    prisoner", "withdraw troop" and the like say what they are."""
     row, tok = hit.row, hit.tok
     if row.kind != "plain":
         return False
@@ -821,6 +851,8 @@ def _other_sense(hit: _Hit) -> bool:
             )
         what = _patient(tok)
         return what is not None and what.lemma_.lower() in cue("published_noun")
+    if row.words in (("arrive",), ("enter",), ("leave",)) and row.event_type in ("MOBILIZE", "RETREAT"):
+        return not _force_moves(tok)
     if row.event_type == "CONSULT" and row.words in (("host",), ("receive",)):
         who = _patient(tok)
         return who is None or not (

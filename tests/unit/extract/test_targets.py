@@ -122,3 +122,28 @@ def test_striking_a_deal_is_an_agreement(nlp):
 def test_a_word_in_its_other_sense_is_no_event(nlp, text, trigger, etype, found):
     got = [c for c in extract(nlp(text)) if c.trigger.text == trigger and c.event_type == etype]
     assert bool(got) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "etype", "found"),
+    [
+        ("Russian troops arrived in Kherson on Monday.", "arrived", "MOBILIZE", True),
+        ("Russia entered Ukraine in February 2022.", "entered", "MOBILIZE", True),
+        ("A Chinese warship arrived in Djibouti.", "arrived", "MOBILIZE", True),
+        ("They entered the town at dawn.", "entered", "MOBILIZE", True),
+        ("Five Chinese military planes entered the air defence zone on Monday.", "entered", "MOBILIZE", True),
+        (
+            "A first batch of F-16 fighters arrived on Monday from the United States.",
+            "arrived",
+            "MOBILIZE",
+            True,
+        ),
+        ("Pamela Anderson arrived today in Athens, Greece.", "arrived", "MOBILIZE", False),
+        ("Tunisia entered a NATO partnership programme in 2014.", "entered", "MOBILIZE", False),
+        ("Both carers have since left the school.", "left", "RETREAT", False),
+        ("The last French soldiers left Niamey in December.", "left", "RETREAT", True),
+    ],
+)
+def test_a_move_is_a_forces_move(nlp, text, trigger, etype, found):
+    got = [c for c in extract(nlp(text)) if c.trigger.text == trigger and c.event_type == etype]
+    assert bool(got) is found
