@@ -819,14 +819,18 @@ def _force_moves(v: Token) -> bool:
     like ("troops arrived in Kherson"), or a named country or group going to or from a named place
     ("Russia entered Ukraine"); not a star arriving in Athens, a firm entering a market or carers
     who left. A pronoun is given the benefit of the doubt ("they entered the town")."""
-    subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
-    if subj is None or subj.pos_ == "PRON":
+    subjects = [c for c in v.children if c.dep_ == "nsubj"]  # a dateline can parse as a second one
+    if not subjects or any(s.pos_ == "PRON" for s in subjects):
         return True
-    # "troops", "military planes", "a first batch of F-16 fighters"
-    heads = [subj, *(p for c in subj.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children)]
+    # "troops", "military planes", "a first batch of F-16 fighters", "a team of military instructors"
+    named = [*subjects, *(c for s in subjects for c in s.children if c.dep_ == "appos")]
+    heads = [
+        *named,
+        *(p for n in named for c in n.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children),
+    ]
     if any(_force_like(h) for h in heads):
         return True
-    if subj.ent_type_ not in _GROUP_ENTS:
+    if not any(s.ent_type_ in _GROUP_ENTS for s in subjects):
         return False
     places = [c for c in v.children if c.dep_ == "dobj"]
     places += [p for c in v.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
