@@ -778,8 +778,7 @@ def _mishap(hit: _Hit) -> bool:
     if hit.row.event_type != "ASSAULT":
         return False
     tok = hit.tok
-    doers = [c for c in tok.children if c.dep_ == "nsubj"]
-    doers += [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    doers = [c for c in tok.children if c.dep_ == "nsubj"] + _agent(tok)
     if any(d.lemma_.lower() in cue("mishap_doer") for d in doers):
         return True
     if hit.row.words != ("hit",) and hit.row.words != ("strike",):
@@ -802,8 +801,6 @@ def _patient(tok: Token) -> Token | None:
 
 
 _GUEST_ENTS = frozenset({"PERSON", "NORP", "GPE", "ORG"})
-
-
 _PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 _GROUP_ENTS = frozenset({"NORP", "GPE", "ORG"})
 
@@ -824,10 +821,7 @@ def _force_moves(v: Token) -> bool:
         return True
     # "troops", "military planes", "a first batch of F-16 fighters", "a team of military instructors"
     named = [*subjects, *(c for s in subjects for c in s.children if c.dep_ == "appos")]
-    heads = [
-        *named,
-        *(p for n in named for c in n.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children),
-    ]
+    heads = [*named, *(p for n in named for p in _prep_objects(n, {"of"}))]
     if any(_force_like(h) for h in heads):
         return True
     if not any(s.ent_type_ in _GROUP_ENTS for s in subjects):
@@ -848,10 +842,7 @@ def _other_sense(hit: _Hit) -> bool:
     if row.event_type == "RETREAT" and row.words == ("release",):
         if tok.pos_ == "NOUN":
             return any(c.dep_ == "compound" and c.lower_ in cue("release_kind") for c in tok.children) or any(
-                p.lemma_.lower() in cue("published_noun")
-                for c in tok.children
-                if c.dep_ == "prep" and c.lower_ == "of"
-                for p in c.children
+                p.lemma_.lower() in cue("published_noun") for p in _prep_objects(tok, {"of"})
             )
         what = _patient(tok)
         return what is not None and what.lemma_.lower() in cue("published_noun")
